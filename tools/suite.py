@@ -1,0 +1,842 @@
+#!/usr/bin/env python3
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Run, test and lint the CRM suite against a real Odoo 19.0 and PostgreSQL.
+
+Standard library only: this script must start (and fail clearly) on a machine
+that has nothing installed yet.  It finds Odoo, installs the PyPI requirements,
+starts an embedded throwaway PostgreSQL cluster under ``.local/`` (unless
+``PGHOST``/``PGPORT`` point at a server) and drives ``odoo`` and ``pytest``.
+"""
+
+import argparse
+import concurrent.futures
+import configparser
+import hashlib
+import os
+import pwd
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL = ROOT / ".local"
+ADDONS = [
+    "crm_pipeline_ext",
+    "crm_quote_pricer",
+    "crm_helpdesk_link",
+    "crm_segmentation",
+]
+ODOO_SERIES = 19
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "crm-suite"
+VENV = CACHE / "venv"
+LINT_VENV = CACHE / "lint-venv"
+LINT_REQUIREMENTS = [
+    "ruff==0.14.*",
+    "pylint-odoo==10.0.*",
+    "oca-odoo-pre-commit-hooks==0.2.*",
+]
+# Odoo's own log line: "<date> <time>,<ms> <pid> <LEVEL> <db> <logger>: <msg>"
+ODOO_LOG_ERROR = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) \S+ \S+: "
+)
+ODOO_TEST_RESULT = re.compile(
+    r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
+)
+
+NO_ODOO_HELP = """\
+ERROR: Odoo {series}.0 was not found.
+
+This suite runs against a real Odoo {series}.0, which the package registries do not
+carry.  Provide it in one of these ways:
+
+  * install it so that `python3 -c "import odoo"` works (a normal source
+    install: `pip install -r <odoo>/requirements.txt && pip install -e <odoo>`);
+  * or point ODOO_SRC at an Odoo {series}.0 source tree (the folder holding
+    odoo-bin); the first run builds a virtualenv in {venv}:
+        make {cmd} ODOO_SRC=/path/to/odoo
+  * or use Docker, which brings the official odoo:{series}.0 image:
+        docker compose up            # make run
+        docker compose run --rm test # make test
+"""
+
+
+# --------------------------------------------------------------------------
+# small helpers
+# --------------------------------------------------------------------------
+def say(msg):
+    print(f"[suite] {msg}", flush=True)
+
+
+def die(msg, code=2):
+    print(msg if msg.startswith("ERROR") else f"ERROR: {msg}", file=sys.stderr)
+    sys.exit(code)
+
+
+def sha(*parts, n=10):
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(str(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()[:n]
+
+
+def run(cmd, check=True, **kw):
+    return subprocess.run(cmd, check=check, **kw)
+
+
+def odoo_major(python):
+    """Return the Odoo major version importable by ``python``, or None."""
+    if not python or not Path(python).exists() and not shutil.which(python):
+        return None
+    try:
+        out = subprocess.run(
+            [python, "-c", "import odoo.release as r; print(r.version_info[0])"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if out.returncode != 0:
+        return None
+    try:
+        return int(out.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+
+
+def find_python(cmd):
+    """Find a Python where Odoo 19 imports: machine python3, our venv, ODOO_SRC."""
+    candidates = []
+    if os.environ.get("ODOO_PYTHON"):
+        candidates.append(os.environ["ODOO_PYTHON"])
+    candidates += [shutil.which("python3"), str(VENV / "bin" / "python")]
+    for python in candidates:
+        major = odoo_major(python)
+        if major == ODOO_SERIES:
+            return python
+        if major is not None:
+            say(f"{python} has Odoo {major}, not {ODOO_SERIES}: ignored")
+    src = os.environ.get("ODOO_SRC")
+    if src:
+        return build_venv_from_source(Path(src).expanduser().resolve(), cmd)
+    die(NO_ODOO_HELP.format(series=ODOO_SERIES, venv=VENV, cmd=cmd))
+
+
+def build_venv_from_source(src, cmd):
+    release = src / "odoo" / "release.py"
+    if not release.is_file():
+        die(
+            f"ODOO_SRC={src} is not an Odoo source tree (no odoo/release.py).\n\n"
+            + NO_ODOO_HELP.format(series=ODOO_SERIES, venv=VENV, cmd=cmd)
+        )
+    text = release.read_text()
+    if not re.search(rf"version_info\s*=\s*\(\s*{ODOO_SERIES}\s*,", text):
+        die(f"ODOO_SRC={src} is not Odoo {ODOO_SERIES}.0 (see {release}).")
+    say(f"building {VENV} from ODOO_SRC={src} (first run only)")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    if not (VENV / "bin" / "python").exists():
+        run([sys.executable, "-m", "venv", str(VENV)])
+    python = str(VENV / "bin" / "python")
+    reqs = [
+        line
+        for line in (src / "requirements.txt").read_text().splitlines()
+        if "python-ldap" not in line
+    ]
+    filtered = CACHE / "odoo-requirements.txt"
+    filtered.write_text("\n".join(reqs) + "\n")
+    run([python, "-m", "pip", "install", "-q", "-r", str(filtered)])
+    run([python, "-m", "pip", "install", "-q", "-e", str(src)])
+    if odoo_major(python) != ODOO_SERIES:
+        die(f"Odoo from {src} does not import in {python}.")
+    return python
+
+
+def pip_install_once(python, requirements, label, extra_args=()):
+    """pip install, remembered by a stamp keyed on interpreter and contents."""
+    key = sha(os.path.realpath(python), "\n".join(requirements), *extra_args)
+    stamp = CACHE / f"{label}-{key}.ok"
+    if stamp.exists():
+        return
+    say(f"installing {label} into {python}")
+    cmd = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    cmd += list(extra_args) + list(requirements)
+    run(cmd)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(" ".join(requirements) + "\n")
+
+
+REQ_CHECK_CODE = r"""
+import importlib.metadata as md, re, sys
+missing = []
+for raw in open(sys.argv[1]):
+    line = raw.split("#")[0].strip()
+    if not line:
+        continue
+    m = re.match(r"([A-Za-z0-9_.-]+)\s*(?:==\s*([A-Za-z0-9_.*]+))?", line)
+    try:
+        have = md.version(m.group(1))
+    except md.PackageNotFoundError:
+        missing.append(line)
+        continue
+    want = m.group(2)
+    if want and not re.fullmatch(re.escape(want).replace(r"\*", ".*"), have):
+        missing.append(line)
+print("\n".join(missing))
+"""
+
+
+def ensure_requirements(python):
+    """Install requirements.txt into ``python`` unless already satisfied."""
+    req_file = ROOT / "requirements.txt"
+    out = run(
+        [python, "-c", REQ_CHECK_CODE, str(req_file)],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    if not out:
+        return
+    say(f"installing requirements.txt into {python} (missing: {', '.join(out)})")
+    run(
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "-r",
+            str(req_file),
+        ]
+    )
+
+
+def ensure_chromium():
+    """Browser tours (HttpCase.start_tour) need a Chromium; apt has one."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say("installing chromium through apt-get (browser tours need it)")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run(["apt-get", "update", "-qq"], env=env)
+        run(["apt-get", "install", "-y", "-qq", "chromium"], env=env)
+        return
+    die(
+        "Chromium is missing and cannot be installed automatically "
+        "(needs root and apt-get). Install it: apt-get install chromium"
+    )
+
+
+# --------------------------------------------------------------------------
+# PostgreSQL
+# --------------------------------------------------------------------------
+class Postgres:
+    """An external server (PGHOST/PGPORT) or an embedded throwaway cluster."""
+
+    def __init__(self):
+        self.external = bool(os.environ.get("PGHOST") or os.environ.get("PGPORT"))
+        self.started_here = False
+        if self.external:
+            self.host = os.environ.get("PGHOST", "localhost")
+            self.port = os.environ.get("PGPORT", "5432")
+            self.user = os.environ.get("PGUSER", "odoo")
+            self.password = os.environ.get("PGPASSWORD", "")
+            return
+        self.bindir = self._find_bindir()
+        self.base = LOCAL / "pg"
+        self.data = self.base / "data"
+        self.host = f"/tmp/crm-suite-{sha(ROOT, n=8)}"
+        self.port = "5432"
+        self.user = "odoo"
+        self.password = ""
+        self.os_user = self._os_user() if os.geteuid() == 0 else None
+
+    @staticmethod
+    def _find_bindir():
+        found = shutil.which("pg_ctl")
+        if found:
+            # Debian links pg_ctl into /usr/local/bin; the clients live beside
+            # the real binary
+            return Path(os.path.realpath(found)).parent
+        versions = sorted(
+            Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
+            key=lambda p: int(p.parent.parent.name)
+            if p.parent.parent.name.isdigit()
+            else 0,
+        )
+        if versions:
+            return versions[-1].parent
+        die(
+            "ERROR: PostgreSQL server binaries (initdb, pg_ctl) were not found.\n"
+            "Install them (apt-get install postgresql) or point PGHOST/PGPORT "
+            "at a running server."
+        )
+
+    @staticmethod
+    def _os_user():
+        """initdb refuses root: run the cluster as 'postgres' (or our own user)."""
+        for name in ("postgres", "crmsuite"):
+            try:
+                return pwd.getpwnam(name)
+            except KeyError:
+                continue
+        run(["useradd", "--system", "--no-create-home", "crmsuite"])
+        return pwd.getpwnam("crmsuite")
+
+    def _as_owner(self, cmd, **kw):
+        if self.os_user is None:
+            return run(cmd, **kw)
+        uid, gid = self.os_user.pw_uid, self.os_user.pw_gid
+
+        def demote():
+            os.setgroups([gid])
+            os.setgid(gid)
+            os.setuid(uid)
+
+        env = dict(os.environ, HOME=self.os_user.pw_dir or "/tmp")
+        return run(cmd, preexec_fn=demote, env=env, cwd="/", **kw)
+
+    def _chown(self, path):
+        if self.os_user is not None:
+            os.chown(path, self.os_user.pw_uid, self.os_user.pw_gid)
+
+    def _owner_can_reach(self):
+        if self.os_user is None:
+            return True
+        probe = self._as_owner(
+            ["test", "-w", str(self.base), "-a", "-x", str(self.base)], check=False
+        )
+        return probe.returncode == 0
+
+    def start(self):
+        if self.external:
+            return self
+        self.base.mkdir(parents=True, exist_ok=True)
+        self._chown(self.base)
+        if not self._owner_can_reach():
+            # the clone lives where the cluster's OS user cannot go (e.g. under
+            # a 0700 home): keep the cluster in a private temp dir instead
+            self.base = Path(f"/var/tmp/crm-suite-{sha(ROOT, n=8)}")
+            self.data = self.base / "data"
+            self.base.mkdir(parents=True, exist_ok=True)
+            self._chown(self.base)
+            say(f"cluster kept in {self.base} (project dir not reachable)")
+        sock = Path(self.host)
+        sock.mkdir(mode=0o700, exist_ok=True)
+        self._chown(sock)
+        if not (self.data / "PG_VERSION").exists():
+            say(f"initdb {self.data}")
+            self._as_owner(
+                [
+                    str(self.bindir / "initdb"),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    self.user,
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--no-locale",
+                    "--no-sync",
+                ],
+                stdout=subprocess.DEVNULL,
+            )
+        status = self._as_owner(
+            [str(self.bindir / "pg_ctl"), "-D", str(self.data), "status"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+        if status.returncode == 0:
+            return self
+        opts = (
+            f"-c listen_addresses='' -k {sock} -p {self.port} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200 -c shared_buffers=256MB"
+        )
+        self._as_owner(
+            [
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.base / "server.log"),
+                "-o",
+                opts,
+                "-w",
+                "-t",
+                "120",
+                "start",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        self.started_here = True
+        say(f"PostgreSQL running on socket {sock} (data in {self.data})")
+        return self
+
+    def stop(self):
+        if self.external or not self.started_here:
+            return
+        self._as_owner(
+            [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def psql_env(self):
+        env = dict(os.environ, PGHOST=self.host, PGPORT=str(self.port))
+        env["PGOPTIONS"] = "-c client_min_messages=warning"
+        env["PGUSER"] = self.user
+        if self.password:
+            env["PGPASSWORD"] = self.password
+        return env
+
+    def _client(self, name):
+        if not self.external and (self.bindir / name).exists():
+            return str(self.bindir / name)
+        return shutil.which(name) or name
+
+    def drop_db(self, name):
+        run(
+            [self._client("dropdb"), "--if-exists", "--force", name],
+            env=self.psql_env(),
+        )
+
+    def db_exists(self, name):
+        out = run(
+            [
+                self._client("psql"),
+                "-d",
+                "postgres",
+                "-tAc",
+                f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
+            ],
+            env=self.psql_env(),
+            capture_output=True,
+            text=True,
+        )
+        return out.stdout.strip() == "1"
+
+
+# --------------------------------------------------------------------------
+# Odoo
+# --------------------------------------------------------------------------
+ADDONS_PATH_CODE = r"""
+import os, sys
+import odoo.addons
+seen = []
+cands = list(odoo.addons.__path__)
+cands += [os.path.join(e, "odoo", "addons") for e in sys.path if e]
+import odoo.release
+src_root = os.path.dirname(os.path.dirname(os.path.abspath(odoo.release.__file__)))
+cands.append(os.path.join(src_root, "addons"))
+for p in cands:
+    p = os.path.realpath(p)
+    if p in seen or not os.path.isdir(p):
+        continue
+    manifests = (os.path.join(p, d, "__manifest__.py") for d in os.listdir(p))
+    if any(os.path.isfile(m) for m in manifests):
+        seen.append(p)
+print("\n".join(seen))
+"""
+
+
+class Odoo:
+    def __init__(self, python, pg):
+        self.python = python
+        self.pg = pg
+        self.config = LOCAL / "odoo.cfg"
+
+    def addons_path(self):
+        out = run(
+            [self.python, "-c", ADDONS_PATH_CODE],
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        return [str(ROOT)] + [p for p in out if p != str(ROOT)]
+
+    def write_config(self):
+        """addons.cfg + what only this machine knows -> .local/odoo.cfg."""
+        cfg = configparser.ConfigParser(interpolation=None)
+        cfg.read(ROOT / "addons.cfg")
+        opts = cfg["options"]
+        opts["addons_path"] = ",".join(self.addons_path())
+        opts["data_dir"] = str(LOCAL / "data")
+        opts["db_host"] = str(self.pg.host)
+        opts["db_port"] = str(self.pg.port)
+        opts["db_user"] = self.pg.user
+        if self.pg.password:
+            opts["db_password"] = self.pg.password
+        LOCAL.mkdir(parents=True, exist_ok=True)
+        with open(self.config, "w") as fh:
+            fh.write("; generated by tools/suite.py from addons.cfg: do not edit\n")
+            cfg.write(fh)
+        return self.config
+
+    def cmd(self, *args):
+        return [self.python, "-m", "odoo", "server", "-c", str(self.config), *args]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_in_use(port):
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def prepare(cmd_name, need_chromium=False, python=None):
+    python = python or find_python(cmd_name)
+    ensure_requirements(python)
+    if need_chromium:
+        ensure_chromium()
+    pg = Postgres().start()
+    odoo = Odoo(python, pg)
+    odoo.write_config()
+    return python, pg, odoo
+
+
+# --------------------------------------------------------------------------
+# lint
+# --------------------------------------------------------------------------
+def cmd_lint(_args):
+    python = shutil.which("python3") or sys.executable
+    if not (LINT_VENV / "bin" / "python").exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        run([python, "-m", "venv", str(LINT_VENV)])
+    lint_py = str(LINT_VENV / "bin" / "python")
+    pip_install_once(lint_py, LINT_REQUIREMENTS, "lint")
+    bindir = LINT_VENV / "bin"
+    steps = [
+        ("ruff check", [str(bindir / "ruff"), "check", "."]),
+        ("ruff format", [str(bindir / "ruff"), "format", "--check", "."]),
+        (
+            "pylint-odoo (mandatory)",
+            [
+                str(bindir / "pylint"),
+                "--rcfile=.pylintrc-mandatory",
+                "--valid-odoo-versions=19.0",
+                *ADDONS,
+            ],
+        ),
+        (
+            "oca-checks-odoo-module",
+            [str(bindir / "oca-checks-odoo-module"), "--no-verbose", *ADDONS],
+        ),
+        (
+            "oca-checks-po",
+            [
+                str(bindir / "oca-checks-po"),
+                "--no-verbose",
+                *sorted(
+                    str(p.relative_to(ROOT)) for p in ROOT.glob("crm_*/i18n/*.po*")
+                ),
+            ],
+        ),
+    ]
+    failed = []
+    for label, cmd in steps:
+        say(f"lint: {label}")
+        if run(cmd, check=False, cwd=ROOT).returncode != 0:
+            failed.append(label)
+    if failed:
+        say("lint FAILED: " + ", ".join(failed))
+        return 1
+    say("lint passed")
+    return 0
+
+
+# --------------------------------------------------------------------------
+# test
+# --------------------------------------------------------------------------
+class OdooRun:
+    """One `odoo --test-enable --stop-after-init` run on a fresh database."""
+
+    def __init__(self, odoo, db, install, tags):
+        self.odoo = odoo
+        self.db = db
+        self.install = install
+        self.tags = tags
+        self.log = LOCAL / "logs" / f"{db}.log"
+        self.returncode = None
+        self.failed = self.errors = self.total = 0
+        self.error_lines = []
+        self.seconds = 0.0
+
+    def __call__(self):
+        start = time.time()
+        self.odoo.pg.drop_db(self.db)
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        cmd = self.odoo.cmd(
+            "-d",
+            self.db,
+            "-i",
+            ",".join(self.install),
+            "--test-enable",
+            "--test-tags",
+            ",".join(self.tags),
+            "--stop-after-init",
+            "--http-port",
+            str(free_port()),
+            "--log-level=test",
+            "--max-cron-threads=0",
+        )
+        with open(self.log, "w") as fh:
+            fh.write("$ " + shlex.join(cmd) + "\n")
+            fh.flush()
+            proc = subprocess.run(
+                cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT, check=False
+            )
+        self.returncode = proc.returncode
+        self.seconds = time.time() - start
+        self.parse()
+        return self
+
+    def parse(self):
+        found = False
+        for line in self.log.read_text(errors="replace").splitlines():
+            if ODOO_LOG_ERROR.match(line):
+                self.error_lines.append(line)
+            m = ODOO_TEST_RESULT.search(line)
+            if m:
+                found = True
+                self.failed += int(m.group(1))
+                self.errors += int(m.group(2))
+                self.total += int(m.group(3))
+        if not found:
+            self.error_lines.append(f"no test result line in {self.log}")
+
+    @property
+    def ok(self):
+        return (
+            self.returncode == 0
+            and not self.error_lines
+            and self.total > 0
+            and not self.failed
+            and not self.errors
+        )
+
+    def report(self):
+        status = "ok" if self.ok else "FAILED"
+        passed = self.total - self.failed - self.errors
+        say(
+            f"{self.db}: {status} - {passed} passed, {self.failed} failed, "
+            f"{self.errors} errors of {self.total} tests "
+            f"({self.seconds:.0f}s, exit {self.returncode}, log {self.log})"
+        )
+        if not self.ok:
+            if self.total == 0:
+                say(f"{self.db}: ran no test")
+            for line in self.error_lines[:60]:
+                print("    " + line)
+            if self.returncode:
+                print(f"    --- last lines of {self.log} ---")
+                tail = self.log.read_text(errors="replace").splitlines()[-40:]
+                for line in tail:
+                    print("    " + line)
+
+
+def run_pytest(python, odoo, db):
+    log = LOCAL / "logs" / "pytest.log"
+    cmd = [
+        python,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "-rfE",
+        f"--odoo-database={db}",
+        f"--odoo-config={odoo.config}",
+        "--odoo-http",
+        "tests",
+    ]
+    say("pytest (pytest-odoo) on tests/")
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    output = proc.stdout + proc.stderr
+    log.write_text("$ " + shlex.join(cmd) + "\n" + output)
+    counts = {}
+    summary = [
+        line
+        for line in output.splitlines()
+        if re.search(r"\d+ (passed|failed|errors?|skipped)\b", line)
+    ]
+    for word in ("passed", "failed", "error", "errors", "skipped"):
+        m = re.search(rf"(\d+) {word}\b", summary[-1] if summary else "")
+        counts[word] = int(m.group(1)) if m else 0
+    errors = counts["error"] + counts["errors"] + counts["skipped"]
+    ok = proc.returncode == 0 and counts["passed"] > 0 and not errors
+    if not ok and not (counts["failed"] or errors):
+        errors = 1  # crashed, collected nothing, or an error outside any test
+    tail = output.strip().splitlines()[-25:]
+    for line in tail if not ok else tail[-1:]:
+        print("    " + line)
+    if proc.returncode == 5:
+        say("pytest collected no test")
+    return ok, counts["passed"], counts["failed"] + errors
+
+
+def cmd_test(args):
+    started = time.time()
+    python = find_python("test")  # first: without Odoo, fail within seconds
+    lint_rc = 0 if args.no_lint else cmd_lint(args)
+    python, pg, odoo = prepare("test", need_chromium=True, python=python)
+    runs = [OdooRun(odoo, f"crmt_{addon}", [addon], [f"/{addon}"]) for addon in ADDONS]
+    runs.append(OdooRun(odoo, "crmt_all", ADDONS, [f"/{addon}" for addon in ADDONS]))
+    jobs = max(1, min(int(args.jobs), len(runs)))
+    say(
+        f"odoo tests: {len(runs)} fresh databases "
+        f"(each addon alone, then all four), {jobs} at a time"
+    )
+    try:
+        with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+            for done in pool.map(lambda r: r(), runs):
+                done.report()
+        all_db = runs[-1]
+        if all_db.returncode == 0:
+            py_ok, py_passed, py_failed = run_pytest(python, odoo, all_db.db)
+        else:
+            say("pytest skipped: the all-addons database did not install")
+            py_ok, py_passed, py_failed = False, 0, 1
+    finally:
+        pg.stop()
+    passed = sum(r.total - r.failed - r.errors for r in runs) + py_passed
+    failed = sum(r.failed + r.errors for r in runs) + py_failed
+    failed += sum(1 for r in runs if not r.ok and not (r.failed or r.errors))
+    failed += 1 if lint_rc else 0
+    ok = not lint_rc and py_ok and all(r.ok for r in runs)
+    say(f"finished in {time.time() - started:.0f}s: {'OK' if ok else 'FAILED'}")
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 0 if ok else 1
+
+
+# --------------------------------------------------------------------------
+# run
+# --------------------------------------------------------------------------
+def cmd_run(args):
+    port = int(os.environ.get("ODOO_PORT") or args.port)
+    if port_in_use(port):
+        die(
+            f"port {port} on 127.0.0.1 is already in use. Set ODOO_PORT to another "
+            f"port, e.g. `make run ODOO_PORT={port + 1}`.",
+            code=3,
+        )
+    python, pg, odoo = prepare("run", python=find_python("run"))
+    db = os.environ.get("ODOO_DB") or args.db
+    extra = []
+    installed = pg.db_exists(db)
+    if not installed:
+        say(f"creating database {db} with the four addons and demo data")
+        extra = ["-i", ",".join(ADDONS), "--with-demo"]
+    url = f"http://127.0.0.1:{port}/web/login"
+    cmd = odoo.cmd(
+        "-d",
+        db,
+        "--db-filter",
+        f"^{re.escape(db)}$",
+        "--http-port",
+        str(port),
+        "--http-interface",
+        os.environ.get("ODOO_HTTP_INTERFACE") or "127.0.0.1",
+        *extra,
+    )
+    print(
+        f"\n  Odoo will answer on {url}\n  login: admin   password: admin\n", flush=True
+    )
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+
+    def announce():
+        while proc.poll() is None:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as resp:
+                    if resp.status == 200:
+                        print(
+                            f"\n  READY: {url}  (login admin / admin; "
+                            "Ctrl-C stops Odoo and the embedded PostgreSQL)\n",
+                            flush=True,
+                        )
+                        return
+            except OSError:
+                pass
+            time.sleep(2)
+
+    threading.Thread(target=announce, daemon=True).start()
+
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    # `kill` (SIGTERM) stops Odoo and the cluster the same way Ctrl-C does
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        return 0
+    finally:
+        pg.stop()
+
+
+def cmd_setup(_args):
+    python = find_python("setup")
+    ensure_requirements(python)
+    ensure_chromium()
+    say(f"Odoo {ODOO_SERIES}.0 found in {python}; requirements and chromium ready")
+    return 0
+
+
+def cmd_stop(_args):
+    pg = Postgres()
+    if pg.external:
+        return 0
+    pg.started_here = True
+    pg.stop()
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="suite", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="serve Odoo with the four addons and demo data")
+    p_run.add_argument("--port", default="8069")
+    p_run.add_argument("--db", default="crm_suite")
+    p_test = sub.add_parser("test", help="lint + Odoo tests + pytest tests/")
+    p_test.add_argument("--no-lint", action="store_true")
+    p_test.add_argument("--jobs", default=os.environ.get("TEST_JOBS", "2"))
+    sub.add_parser("lint", help="ruff, ruff format --check, pylint-odoo")
+    sub.add_parser("stop", help="stop the embedded PostgreSQL cluster")
+    sub.add_parser("setup", help="find Odoo, install requirements and chromium")
+    args = parser.parse_args(argv)
+    handler = {
+        "run": cmd_run,
+        "test": cmd_test,
+        "lint": cmd_lint,
+        "stop": cmd_stop,
+        "setup": cmd_setup,
+    }[args.command]
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
