@@ -1,0 +1,106 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""With the four addons installed together: dependencies and conflicts.
+
+Run by `make test` through pytest-odoo on the database where all four addons
+are installed; every check goes through the registry and the module records.
+"""
+
+from collections import Counter
+
+from odoo.tests import TransactionCase, tagged
+
+# DESIGN.md, "Dependencies": what each addon must depend on, directly.
+SUITE = {
+    "crm_pipeline_ext": {"crm", "sale_crm", "report_xlsx"},
+    "crm_quote_pricer": {
+        "sale_management",
+        "sale_crm",
+        "sale_mrp",
+        "account",
+        "sale_tier_validation",
+    },
+    "crm_helpdesk_link": {"crm", "helpdesk_mgmt", "contract"},
+    "crm_segmentation": {"crm", "sale", "account", "mass_mailing", "report_xlsx"},
+}
+
+
+# Odoo tags the test classes of addons by their module path; these live outside
+# any addon, so they are tagged here (pytest-odoo reads the tags).
+@tagged("post_install", "-at_install", "crm_suite")
+class TestSuiteRegistry(TransactionCase):
+    test_module = "crm_suite"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Module = cls.env["ir.module.module"]
+        cls.suite = cls.Module.search([("name", "in", list(SUITE))])
+
+    def test_all_four_installed(self):
+        self.assertEqual(
+            {m.name: m.state for m in self.suite},
+            dict.fromkeys(SUITE, "installed"),
+        )
+        for name in SUITE:
+            self.assertIn(name, self.env.registry._init_modules)
+
+    def test_direct_dependencies_match_design(self):
+        for module in self.suite:
+            declared = set(module.dependencies_id.mapped("name"))
+            self.assertEqual(declared, SUITE[module.name], module.name)
+            states = set(module.dependencies_id.mapped("state"))
+            self.assertEqual(states, {"installed"}, module.name)
+
+    def test_addons_are_independent(self):
+        """No suite addon needs another one, directly or transitively."""
+        for module in self.suite:
+            upstream = module.upstream_dependencies(exclude_states=("uninstallable",))
+            self.assertFalse(
+                set(upstream.mapped("name")) & set(SUITE),
+                f"{module.name} depends on another suite addon",
+            )
+
+    def test_no_excluded_module_installed(self):
+        installed = self.Module.search([("state", "=", "installed")])
+        names = set(installed.mapped("name"))
+        for module in installed:
+            clash = set(module.exclusion_ids.mapped("name")) & names
+            self.assertFalse(clash, f"{module.name} excludes installed {clash}")
+
+    def test_no_field_defined_twice_across_the_suite(self):
+        """Two suite addons must never add the same field to the same model."""
+        data = self.env["ir.model.data"].search(
+            [("module", "in", list(SUITE)), ("model", "=", "ir.model.fields")]
+        )
+        per_key = Counter()
+        for field in self.env["ir.model.fields"].browse(data.mapped("res_id")):
+            per_key[(field.model, field.name)] += 1
+        self.assertFalse([k for k, n in per_key.items() if n > 1])
+
+    def test_groups_and_menus_have_unique_names(self):
+        groups = self.env["res.groups"].search([])
+        full_names = Counter(groups.mapped("full_name"))
+        suite_groups = self.env["ir.model.data"].search(
+            [("module", "in", list(SUITE)), ("model", "=", "res.groups")]
+        )
+        self.assertTrue(suite_groups, "the suite defines security groups")
+        for rec in suite_groups:
+            group = self.env["res.groups"].browse(rec.res_id)
+            self.assertEqual(full_names[group.full_name], 1, group.full_name)
+        suite_menus = self.env["ir.model.data"].search(
+            [("module", "in", list(SUITE)), ("model", "=", "ir.ui.menu")]
+        )
+        self.assertTrue(suite_menus, "the suite defines menus")
+        menus = self.env["ir.ui.menu"].browse(suite_menus.mapped("res_id"))
+        siblings = Counter((m.parent_id.id, m.name) for m in menus)
+        self.assertFalse([k for k, n in siblings.items() if n > 1])
+
+    def test_registry_is_consistent(self):
+        """Every relational field of the installed models points at a model."""
+        registry = self.env.registry
+        self.assertTrue(registry.ready)
+        for model_name in registry:
+            for field in registry[model_name]._fields.values():
+                if field.relational:
+                    self.assertIn(field.comodel_name, registry, f"{field}")
