@@ -19,8 +19,25 @@
     ],
     "data": [
         "security/crm_pipeline_ext_security.xml",
+        "security/ir.model.access.csv",
+        "security/crm_pipeline_ext_rules.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
         "views/menus.xml",
+        "views/crm_stage_views.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_lead_stage_history_views.xml",
+        "views/crm_stage_gate_bypass_views.xml",
+        "views/crm_territory_views.xml",
+        "views/crm_territory_realign_views.xml",
+        "views/crm_salesperson_kpi_report_views.xml",
+        "views/crm_forecast_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_pipeline_ext/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/crm_pipeline_ext_demo.xml",
     ],

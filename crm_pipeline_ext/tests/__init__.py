@@ -2,3 +2,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from . import test_install
+from . import test_stage_gate
+from . import test_stage_history
+from . import test_territory
+from . import test_kpi_report
+from . import test_forecast
+from . import test_roles
+from . import test_ui_tour

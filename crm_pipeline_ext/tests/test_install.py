@@ -52,6 +52,34 @@ MENUS = {
         "parent": "crm.crm_menu_report",
         "groups": [],
     },
+    "crm_pipeline_ext.crm_lead_stage_history_menu": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
+    "crm_pipeline_ext.crm_salesperson_kpi_report_menu": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
+    "crm_pipeline_ext.crm_forecast_snapshot_menu": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
+    "crm_pipeline_ext.crm_forecast_accuracy_report_menu": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
+    "crm_pipeline_ext.crm_territory_menu": {
+        "parent": "crm_pipeline_ext.territory_menu",
+        "groups": [],
+    },
+    "crm_pipeline_ext.crm_territory_member_menu": {
+        "parent": "crm_pipeline_ext.territory_menu",
+        "groups": [],
+    },
+    "crm_pipeline_ext.crm_territory_realign_menu": {
+        "parent": "crm_pipeline_ext.territory_menu",
+        "groups": [],
+    },
 }
 
 # Groups the administrator holds from install.

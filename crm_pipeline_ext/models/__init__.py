@@ -1,0 +1,11 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from . import crm_stage_checklist_item
+from . import crm_stage
+from . import crm_lead_stage_history
+from . import crm_territory
+from . import crm_territory_zip
+from . import crm_territory_member
+from . import crm_forecast_snapshot
+from . import crm_lead

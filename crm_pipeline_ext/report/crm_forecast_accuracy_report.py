@@ -1,0 +1,94 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class CrmForecastAccuracyReport(models.Model):
+    _name = "crm.forecast.accuracy.report"
+    _description = "Forecast Accuracy"
+    _auto = False
+    _order = "snapshot_date desc, period, user_id"
+    _rec_name = "user_id"
+
+    snapshot_date = fields.Date(readonly=True)
+    period = fields.Date(string="Closing Month", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    commit_revenue = fields.Float(
+        string="Forecast (Commit)",
+        readonly=True,
+        help="Frozen expected revenue of commit and closed opportunities.",
+    )
+    best_case_revenue = fields.Float(
+        string="Forecast (Best Case)",
+        readonly=True,
+        help="Frozen expected revenue of best case, commit and closed opportunities.",
+    )
+    weighted_revenue = fields.Float(string="Forecast (Weighted)", readonly=True)
+    actual_revenue = fields.Float(
+        string="Actual Won", readonly=True, help="Revenue won in the closing month."
+    )
+    accuracy = fields.Float(
+        string="Actual / Commit (%)",
+        readonly=True,
+        aggregator="sum",
+        help="Won revenue of the month against the commit forecast frozen "
+        "at the snapshot date.",
+    )
+
+    def _read_group_select(self, aggregate_spec, query):
+        if aggregate_spec == "accuracy:sum":
+            return SQL(
+                "COALESCE(SUM(%s) * 100.0 / NULLIF(SUM(%s), 0), 0)",
+                self._field_to_sql(self._table, "actual_revenue", query),
+                self._field_to_sql(self._table, "commit_revenue", query),
+            )
+        return super()._read_group_select(aggregate_spec, query)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE OR REPLACE VIEW %s AS (
+                    WITH forecast AS (
+                        SELECT s.snapshot_date, s.period, s.user_id, s.company_id,
+                               SUM(CASE WHEN s.forecast_category IN
+                                   ('commit', 'closed')
+                                   THEN s.expected_revenue ELSE 0 END)
+                                   AS commit_revenue,
+                               SUM(CASE WHEN s.forecast_category IN
+                                   ('best_case', 'commit', 'closed')
+                                   THEN s.expected_revenue ELSE 0 END)
+                                   AS best_case_revenue,
+                               SUM(s.weighted_revenue) AS weighted_revenue
+                          FROM crm_forecast_snapshot s
+                         GROUP BY s.snapshot_date, s.period, s.user_id,
+                                  s.company_id
+                    ), actual AS (
+                        SELECT date_trunc('month', l.date_closed)::date AS period,
+                               l.user_id, l.company_id,
+                               SUM(l.expected_revenue) AS actual_revenue
+                          FROM crm_lead l
+                         WHERE l.won_status = 'won' AND l.date_closed IS NOT NULL
+                         GROUP BY 1, 2, 3
+                    )
+                    SELECT row_number() OVER () AS id,
+                           f.snapshot_date, f.period, f.user_id, f.company_id,
+                           f.commit_revenue, f.best_case_revenue,
+                           f.weighted_revenue,
+                           COALESCE(a.actual_revenue, 0) AS actual_revenue,
+                           COALESCE(a.actual_revenue, 0) * 100.0
+                               / NULLIF(f.commit_revenue, 0) AS accuracy
+                      FROM forecast f
+                      LEFT JOIN actual a
+                        ON a.period = f.period
+                       AND a.user_id IS NOT DISTINCT FROM f.user_id
+                       AND a.company_id IS NOT DISTINCT FROM f.company_id
+                )
+                """,
+                SQL.identifier(self._table),
+            )
+        )

@@ -1,0 +1,93 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo.tests import tagged
+
+from .common import PipelineCommon
+
+
+@tagged("post_install", "-at_install")
+class TestKpiReport(PipelineCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.won = cls._lead(
+            name="Won", expected_revenue=1000, partner_id=cls.partner.id
+        )
+        cls.lost = cls._lead(name="Lost")
+        cls.open = cls._lead(name="Open")
+        activity = cls.env["mail.activity"].create(
+            {
+                "res_model_id": cls.env["ir.model"]._get_id("crm.lead"),
+                "res_id": cls.won.id,
+                "activity_type_id": cls.env.ref("mail.mail_activity_data_call").id,
+                "user_id": cls.salesman.id,
+            }
+        )
+        activity.with_user(cls.salesman).action_done()
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.partner.id,
+                "opportunity_id": cls.won.id,
+                "user_id": cls.salesman.id,
+            }
+        )
+        order.state = "sent"
+        cls.won.action_set_won()
+        cls.lost.action_set_lost()
+        cls.env.flush_all()
+
+    def _totals(self, user, as_user=None):
+        Report = self.env["crm.salesperson.kpi.report"]
+        if as_user:
+            Report = Report.with_user(as_user)
+        measures = [
+            "lead_count:sum",
+            "activity_count:sum",
+            "call_count:sum",
+            "quote_count:sum",
+            "won_count:sum",
+            "won_amount:sum",
+            "lost_count:sum",
+            "conversion_rate:sum",
+            "revenue_per_activity:sum",
+        ]
+        [row] = Report._read_group([("user_id", "=", user.id)], [], measures)
+        return dict(zip([m.split(":")[0] for m in measures], row, strict=True))
+
+    def test_kpis(self):
+        totals = self._totals(self.salesman)
+        self.assertEqual(totals["lead_count"], 3)
+        self.assertEqual(totals["activity_count"], 1)
+        self.assertEqual(totals["call_count"], 1)
+        self.assertEqual(totals["quote_count"], 1)
+        self.assertEqual(totals["won_count"], 1)
+        self.assertEqual(totals["won_amount"], 1000)
+        self.assertEqual(totals["lost_count"], 1)
+        self.assertAlmostEqual(totals["conversion_rate"], 50.0)
+        self.assertAlmostEqual(totals["revenue_per_activity"], 1000.0)
+
+    def test_visibility(self):
+        self.assertEqual(self._totals(self.salesman, self.salesman)["lead_count"], 3)
+        self.assertEqual(self._totals(self.salesman, self.leader)["lead_count"], 3)
+        self.assertFalse(self._totals(self.salesman, self.salesman2)["lead_count"])
+        self.assertFalse(self._totals(self.salesman, self.other_user)["lead_count"])
+
+    def test_xlsx_export(self):
+        rows = self.env["crm.salesperson.kpi.report"].search(
+            [("user_id", "=", self.salesman.id)]
+        )
+        content, fmt = self.env["ir.actions.report"]._render_xlsx(
+            "crm_pipeline_ext.crm_salesperson_kpi_xlsx", rows.ids, {}
+        )
+        self.assertEqual(fmt, "xlsx")
+        self.assertTrue(content.startswith(b"PK"))
+
+    def test_quote_smart_button(self):
+        lead = self.won.with_user(self.salesman)
+        self.assertEqual(lead.all_order_count, 1)
+        self.assertIn("1 ", lead.order_state_summary)
+        action = lead.action_view_all_quotes()
+        self.assertEqual(action["domain"], [("opportunity_id", "=", lead.id)])
+        self.assertFalse(action["context"]["create"])
+        self.assertFalse(self.open.all_order_count)

@@ -1,0 +1,131 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import PipelineCommon
+
+
+@tagged("post_install", "-at_install")
+class TestStageGate(PipelineCommon):
+    def test_gate_lists_what_is_missing(self):
+        lead = self._lead(probability=10)
+        with self.assertRaises(ValidationError) as err:
+            lead.with_user(self.salesman).write({"stage_id": self.stage_proposal.id})
+        message = str(err.exception)
+        self.assertIn("Expected Revenue", message)
+        self.assertIn("field Contact", message)
+        self.assertIn("Probability at least 30%", message)
+        self.assertIn("Budget confirmed", message)
+        self.assertEqual(lead.stage_id, self.stage_new)
+
+    def test_gate_only_lists_remaining(self):
+        lead = self._lead(probability=10, partner_id=self.partner.id)
+        lead.expected_revenue = 1000
+        with self.assertRaises(ValidationError) as err:
+            lead.write({"stage_id": self.stage_proposal.id})
+        message = str(err.exception)
+        self.assertNotIn("Expected Revenue", message)
+        self.assertNotIn("field Contact", message)
+        self.assertIn("Budget confirmed", message)
+
+    def test_gate_passes_when_met(self):
+        lead = self._lead(partner_id=self.partner.id, probability=50)
+        lead.write(
+            {
+                "expected_revenue": 500,
+                "checklist_done_ids": [(4, self.item_budget.id)],
+            }
+        )
+        lead.with_user(self.salesman).write({"stage_id": self.stage_proposal.id})
+        self.assertEqual(lead.stage_id, self.stage_proposal)
+
+    def test_gate_on_create_and_import(self):
+        with self.assertRaises(ValidationError):
+            self._lead(stage_id=self.stage_proposal.id)
+        result = self.env["crm.lead"].load(
+            ["name", "type", "stage_id/id"],
+            [["Imported", "opportunity", self._xmlid(self.stage_proposal)]],
+        )
+        self.assertFalse(result["ids"])
+        self.assertTrue(
+            any("Budget confirmed" in m["message"] for m in result["messages"])
+        )
+        self.assertFalse(self.env["crm.lead"].search([("name", "=", "Imported")]))
+
+    def _xmlid(self, record):
+        self.env["ir.model.data"].create(
+            {
+                "module": "__test__",
+                "name": f"stage_{record.id}",
+                "model": record._name,
+                "res_id": record.id,
+            }
+        )
+        return f"__test__.stage_{record.id}"
+
+    def test_bypass_logged_with_reason(self):
+        lead = self._lead(user_id=self.bypasser.id)
+        lead.with_user(self.bypasser).with_context(
+            pipeline_gate_bypass_reason="CEO approved"
+        ).write({"stage_id": self.stage_proposal.id})
+        self.assertEqual(lead.stage_id, self.stage_proposal)
+        body = lead.message_ids[0].body
+        self.assertIn("CEO approved", body)
+        self.assertIn("Budget confirmed", body)
+
+    def test_bypass_context_ignored_without_group(self):
+        lead = self._lead()
+        with self.assertRaises(ValidationError):
+            lead.with_user(self.salesman).with_context(
+                pipeline_gate_bypass_reason="I said so"
+            ).write({"stage_id": self.stage_proposal.id})
+        self.assertEqual(lead.stage_id, self.stage_new)
+
+    def test_bypass_wizard(self):
+        lead = self._lead(user_id=self.bypasser.id)
+        wizard = (
+            self.env["crm.stage.gate.bypass"]
+            .with_user(self.bypasser)
+            .create(
+                {
+                    "lead_ids": [(6, 0, lead.ids)],
+                    "stage_id": self.stage_proposal.id,
+                    "reason": "Signed on paper",
+                }
+            )
+        )
+        self.assertIn("Budget confirmed", wizard.missing)
+        wizard.action_confirm()
+        self.assertEqual(lead.stage_id, self.stage_proposal)
+        self.assertIn("Signed on paper", lead.message_ids[0].body)
+        with self.assertRaises(AccessError):
+            self.env["crm.stage.gate.bypass"].with_user(self.salesman).create(
+                {
+                    "lead_ids": [(6, 0, lead.ids)],
+                    "stage_id": self.stage_new.id,
+                    "reason": "x",
+                }
+            )
+
+    def test_invalid_gate_domain(self):
+        for bad in ("[('no_such_field', '=', 1)]", "[('name', '=',", "42"):
+            with self.subTest(domain=bad), self.assertRaises(ValidationError):
+                with mute_logger("odoo.sql_db"):
+                    self.stage_new.write({"gate_domain": bad})
+        self.assertFalse(self.stage_new.gate_domain)
+        self.stage_new.gate_domain = "[]"
+        self.assertFalse(self.stage_new.has_gate)
+
+    def test_gate_error_in_spanish(self):
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_pipeline_ext"], ["es_ES"], overwrite=True
+        )
+        lead = self._lead(probability=10)
+        with self.assertRaises(ValidationError) as err:
+            lead.with_context(lang="es_ES").write({"stage_id": self.stage_proposal.id})
+        self.assertIn("no puede entrar en la etapa", str(err.exception))
+        self.assertIn("comprobaciones Budget confirmed", str(err.exception))

@@ -1,0 +1,264 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from collections import Counter
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from .common import PipelineCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTerritory(PipelineCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.spain = cls.env.ref("base.es")
+        cls.madrid = cls.env["res.country.state"].search(
+            [("country_id", "=", cls.spain.id)], limit=1
+        )
+        cls.tag_vip = cls.env["res.partner.category"].create({"name": "PE VIP"})
+        cls.industry = cls.env["res.partner.industry"].create({"name": "PE Food"})
+        cls.team_es = cls.env["crm.team"].create({"name": "Spain Team"})
+        Territory = cls.env["crm.territory"]
+        cls.t_spain = Territory.create(
+            {
+                "name": "Spain",
+                "country_ids": [(6, 0, cls.spain.ids)],
+                "team_id": cls.team_es.id,
+                "member_ids": [
+                    (0, 0, {"user_id": cls.salesman.id, "weight": 2, "capacity": 50}),
+                    (0, 0, {"user_id": cls.salesman2.id, "weight": 1, "capacity": 50}),
+                ],
+            }
+        )
+        cls.t_state = Territory.create(
+            {
+                "name": "State",
+                "parent_id": cls.t_spain.id,
+                "state_ids": [(6, 0, cls.madrid.ids)],
+                "member_ids": [
+                    (0, 0, {"user_id": cls.leader.id, "weight": 1, "capacity": 50})
+                ],
+            }
+        )
+        cls.t_zip = Territory.create(
+            {
+                "name": "Zip 08",
+                "parent_id": cls.t_spain.id,
+                "zip_range_ids": [(0, 0, {"match_type": "prefix", "zip_from": "08"})],
+                "member_ids": [
+                    (0, 0, {"user_id": cls.manager.id, "weight": 1, "capacity": 50})
+                ],
+            }
+        )
+        cls.t_vip = Territory.create(
+            {
+                "name": "VIP food",
+                "parent_id": cls.t_zip.id,
+                "industry_ids": [(6, 0, cls.industry.ids)],
+                "partner_category_ids": [(6, 0, cls.tag_vip.ids)],
+                "member_ids": [
+                    (0, 0, {"user_id": cls.bypasser.id, "weight": 1, "capacity": 50})
+                ],
+            }
+        )
+
+    def _new(self, n=1, **vals):
+        values = {"name": "Routed", "type": "lead", "country_id": self.spain.id}
+        values.update(vals)
+        return self.env["crm.lead"].create([dict(values) for _i in range(n)])
+
+    def test_most_specific_territory(self):
+        lead_es = self._new()
+        lead_state = self._new(state_id=self.madrid.id)
+        lead_zip = self._new(zip="08001")
+        vip = self.env["res.partner"].create(
+            {
+                "name": "VIP",
+                "industry_id": self.industry.id,
+                "category_id": [(6, 0, self.tag_vip.ids)],
+                "country_id": self.spain.id,
+                "zip": "08002",
+            }
+        )
+        lead_vip = self._new(partner_id=vip.id, zip="08002")
+        lead_fr = self._new(country_id=self.env.ref("base.fr").id)
+        self.assertEqual(lead_es.territory_id, self.t_spain)
+        self.assertEqual(lead_es.team_id, self.team_es)
+        self.assertEqual(lead_state.territory_id, self.t_state)
+        self.assertEqual(lead_state.user_id, self.leader)
+        self.assertEqual(lead_zip.territory_id, self.t_zip)
+        self.assertEqual(lead_zip.user_id, self.manager)
+        self.assertEqual(lead_vip.territory_id, self.t_vip)
+        self.assertEqual(lead_vip.user_id, self.bypasser)
+        self.assertFalse(lead_fr.territory_id)
+        # an explicit salesperson is kept
+        own = self._new(user_id=self.leader.id)
+        self.assertFalse(own.territory_id)
+        self.assertEqual(own.user_id, self.leader)
+
+    def test_weighted_rotation_and_capacity(self):
+        leads = self._new(6)
+        counts = Counter(lead.user_id.login for lead in leads)
+        self.assertEqual(counts, {"pe_salesman": 4, "pe_salesman2": 2})
+        self.t_spain.member_ids.filtered(
+            lambda m: m.user_id == self.salesman
+        ).capacity = 4
+        more = self._new(3)
+        self.assertEqual(set(more.mapped("user_id.login")), {"pe_salesman2"})
+
+    def test_skips_archived_and_on_leave(self):
+        self.salesman2.active = False
+        leads = self._new(3)
+        self.assertEqual(set(leads.mapped("user_id.login")), {"pe_salesman"})
+        self.salesman2.active = True
+        resource = self.env["resource.resource"].create(
+            {"name": "Salesman", "user_id": self.salesman.id}
+        )
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Holiday",
+                "resource_id": resource.id,
+                "date_from": "2000-01-01 00:00:00",
+                "date_to": "2100-01-01 00:00:00",
+            }
+        )
+        leads = self._new(3)
+        self.assertEqual(set(leads.mapped("user_id.login")), {"pe_salesman2"})
+        # a public holiday of the calendar salesman2 works on
+        calendar = self.env["resource.calendar"].create({"name": "Holiday calendar"})
+        self.env["resource.resource"].create(
+            {
+                "name": "Salesman Two",
+                "user_id": self.salesman2.id,
+                "calendar_id": calendar.id,
+            }
+        )
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Public holiday",
+                "calendar_id": calendar.id,
+                "date_from": "2000-01-01 00:00:00",
+                "date_to": "2100-01-01 00:00:00",
+            }
+        )
+        lead = self._new()
+        self.assertEqual(lead.territory_id, self.t_spain)
+        self.assertFalse(lead.user_id)
+        # nobody available: the lead keeps its territory and waits
+        self.t_spain.member_ids.active = False
+        lead = self._new()
+        self.assertEqual(lead.territory_id, self.t_spain)
+        self.assertFalse(lead.user_id)
+
+    def _backlog(self, n):
+        zips = ["08001", "28001", "41001", "08500"]
+        Lead = self.env["crm.lead"].with_context(crm_pipeline_ext_no_routing=True)
+        return Lead.create(
+            [
+                {
+                    "name": f"Backlog {i}",
+                    "type": "lead",
+                    "country_id": self.spain.id,
+                    "zip": zips[i % 4],
+                    "user_id": False,
+                }
+                for i in range(n)
+            ]
+        )
+
+    def test_routing_query_count_is_flat(self):
+        for member in self.env["crm.territory.member"].search([]):
+            member.capacity = 5000
+        counts = []
+        for size in (10, 1000):
+            leads = self._backlog(size)
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            with self.assertQueryCount(22):
+                self.env["crm.territory"]._route_leads(leads)
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertFalse(leads.filtered(lambda lead: not lead.user_id))
+        self.assertLessEqual(counts[1], counts[0], counts)
+
+    def test_backlog_cron(self):
+        leads = self._backlog(5)
+        self.assertFalse(leads.user_id)
+        routed = self.env["crm.territory"]._cron_route_backlog(batch_size=2)
+        self.assertGreaterEqual(routed, 5)
+        self.assertFalse(leads.filtered(lambda lead: not lead.user_id))
+
+    def test_realign_wizard(self):
+        leads = self._new(2, zip="28001")
+        self.assertEqual(leads.territory_id, self.t_spain)
+        self.t_zip.zip_range_ids.write({"zip_from": "28"})
+        wizard = self.env["crm.territory.realign"].create({"keep_salesperson": False})
+        wizard.action_preview()
+        self.assertEqual(wizard.line_ids.lead_id, leads)
+        self.assertEqual(wizard.line_ids.new_territory_id, self.t_zip)
+        # dry run: nothing moved
+        self.assertEqual(leads.territory_id, self.t_spain)
+        wizard.action_apply()
+        self.assertEqual(leads.territory_id, self.t_zip)
+        self.assertEqual(leads.user_id, self.manager)
+
+    def test_bad_input(self):
+        with self.assertRaises(ValidationError):
+            self.env["crm.territory"].create(
+                {
+                    "name": "Overlap",
+                    "parent_id": self.t_spain.id,
+                    "zip_range_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "match_type": "range",
+                                "zip_from": "08000",
+                                "zip_to": "08999",
+                            },
+                        )
+                    ],
+                }
+            )
+        with self.assertRaises(ValidationError):
+            self.t_zip.zip_range_ids = [
+                (0, 0, {"match_type": "range", "zip_from": "09", "zip_to": "01"})
+            ]
+        for vals in ({"weight": 0}, {"capacity": 0}, {"weight": -1}):
+            with self.subTest(vals=vals), self.assertRaises(ValidationError):
+                self.t_spain.member_ids[0].write(vals)
+        with self.assertRaises(ValidationError):
+            self.t_spain.parent_id = self.t_vip
+        with self.assertRaises(ValidationError):
+            self.t_spain.parent_id = self.t_spain
+        self.assertFalse(self.t_spain.parent_id)
+        # same zips at different levels are fine (a child narrows its parent)
+        self.t_vip.zip_range_ids = [(0, 0, {"match_type": "prefix", "zip_from": "081"})]
+
+    def test_rights(self):
+        Territory = self.env["crm.territory"]
+        self.assertTrue(Territory.with_user(self.salesman).search([]))
+        with self.assertRaises(AccessError):
+            self.t_spain.with_user(self.salesman).name = "Mine"
+        self.assertFalse(
+            Territory.with_user(self.other_user).search(
+                [("id", "in", self.t_spain.ids)]
+            )
+        )
+        territory_manager = self.env["res.users"].create(
+            {
+                "name": "TM",
+                "login": "pe_tm",
+                "group_ids": [
+                    (
+                        6,
+                        0,
+                        [self.env.ref("crm_pipeline_ext.group_territory_manager").id],
+                    )
+                ],
+            }
+        )
+        self.t_spain.with_user(territory_manager).name = "Spain"
