@@ -21,8 +21,22 @@
     ],
     "data": [
         "security/crm_quote_pricer_security.xml",
+        "security/ir.model.access.csv",
+        "security/crm_quote_pricer_rules.xml",
+        "data/tier_definition_data.xml",
+        "views/crm_quote_price_rule_views.xml",
+        "views/crm_quote_authority_views.xml",
+        "views/sale_order_views.xml",
+        "views/mrp_production_views.xml",
+        "views/account_move_views.xml",
         "views/menus.xml",
+        "report/sale_order_report.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_quote_pricer/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/crm_quote_pricer_demo.xml",
     ],

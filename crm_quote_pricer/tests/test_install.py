@@ -49,6 +49,22 @@ MENUS = {
             "crm_quote_pricer.group_pricing_manager",
         ],
     },
+    "crm_quote_pricer.crm_quote_price_rule_menu": {
+        "parent": "crm_quote_pricer.pricing_menu",
+        "groups": [],
+    },
+    "crm_quote_pricer.crm_quote_authority_menu": {
+        "parent": "crm_quote_pricer.pricing_menu",
+        "groups": [],
+    },
+    "crm_quote_pricer.account_move_pricer_to_invoice_menu": {
+        "parent": "sale.menu_sale_invoicing",
+        "groups": ["account.group_account_invoice"],
+    },
+    "crm_quote_pricer.account_move_pricer_to_invoice_billing_menu": {
+        "parent": "account.menu_finance_receivables",
+        "groups": ["account.group_account_invoice"],
+    },
 }
 
 # Groups the administrator holds from install.

@@ -1,0 +1,14 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from . import crm_quote_price_rule
+from . import crm_quote_price_rule_tier
+from . import crm_quote_authority
+from . import product_category
+from . import product_template
+from . import sale_order_line
+from . import sale_order
+from . import crm_lead
+from . import mrp_production
+from . import account_move
+from . import report_saleorder

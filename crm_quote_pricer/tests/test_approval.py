@@ -1,0 +1,232 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import PricerCase
+
+
+@tagged("post_install", "-at_install")
+class TestApproval(PricerCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Authority = cls.env["crm.quote.authority"]
+        cls.salesman_authority = Authority.create(
+            {"user_id": cls.salesman.id, "max_discount": 5.0, "min_margin": 10.0}
+        )
+        cls.approver_authority = Authority.create(
+            {
+                "user_id": cls.approver.id,
+                "max_discount": 30.0,
+                "min_margin": 0.0,
+                "can_approve": True,
+                "forbid_self_approval": True,
+            }
+        )
+        cls.manager_authority = Authority.create(
+            {
+                "user_id": cls.pricing_manager.id,
+                "max_discount": 100.0,
+                "min_margin": -50.0,
+                "allow_below_floor": True,
+                "can_approve": True,
+            }
+        )
+        cls.production_user = new_test_user(
+            cls.env, login="pricer_production", groups="mrp.group_mrp_user"
+        )
+        cls.billing_user = new_test_user(
+            cls.env, login="pricer_billing", groups="account.group_account_invoice"
+        )
+        cls.portal_user = new_test_user(
+            cls.env, login="pricer_portal", groups="base.group_portal"
+        )
+
+    def _discounted(self, discount=10.0):
+        order = self._order()
+        order.order_line.discount = discount
+        return order.with_user(self.salesman)
+
+    def test_within_authority(self):
+        order = self._discounted(4.0)
+        self.assertFalse(order.pricer_needs_approval)
+        self.assertFalse(order.need_validation)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_outside_authority_blocks_everything(self):
+        order = self._discounted(10.0)
+        self.assertTrue(order.pricer_needs_approval)
+        self.assertEqual(order.pricer_max_discount, 10.0)
+        self.assertEqual(
+            order.pricer_approver_ids, self.approver | self.pricing_manager
+        )
+        self.assertTrue(order.need_validation)
+        with self.assertRaises(UserError):
+            order.action_confirm()
+        with self.assertRaises(UserError):
+            order.action_quotation_send()
+        with self.assertRaises(UserError):
+            self.env["ir.actions.report"]._render_qweb_html(
+                "sale.report_saleorder", order.ids
+            )
+        order.sudo().require_signature = True
+        self.assertFalse(order._has_to_be_signed())
+        self.assertEqual(order.state, "draft")
+
+    def test_approve_then_confirm_with_history(self):
+        order = self._discounted(10.0)
+        order.request_validation()
+        self.assertEqual(order.validation_status, "pending")
+        self.assertEqual(
+            order.review_ids.reviewer_ids, self.approver | self.pricing_manager
+        )
+        with self.assertRaises(UserError):
+            order.with_user(self.salesman).validate_tier()
+        order.with_user(self.approver).validate_tier()
+        self.assertEqual(order.validation_status, "validated")
+        # the second approver acting late gets a clear error
+        with self.assertRaises(UserError):
+            order.with_user(self.pricing_manager).validate_tier()
+        self.assertIn("accepted", " ".join(order.message_ids.mapped("body")).lower())
+        order.action_quotation_send()
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_change_after_approval_voids(self):
+        for change in ("discount", "qty", "price", "new_line", "unlink"):
+            with self.subTest(change=change):
+                order = self._order([(self.product, 1.0), (self.product_b, 1.0)])
+                order.order_line.discount = 10.0
+                order.request_validation()
+                order.with_user(self.approver).validate_tier()
+                self.assertEqual(order.validation_status, "validated")
+                line = order.order_line[0]
+                if change == "discount":
+                    line.discount = 12.0
+                elif change == "qty":
+                    line.product_uom_qty = 3.0
+                elif change == "price":
+                    line.price_unit = 95.0
+                elif change == "new_line":
+                    order.write(
+                        {"order_line": [(0, 0, {"product_id": self.product_b.id})]}
+                    )
+                else:
+                    order.order_line[1].unlink()
+                self.assertFalse(order.review_ids)
+                self.assertTrue(order.need_validation)
+                self.assertIn(
+                    "Approval voided", " ".join(order.message_ids.mapped("body"))
+                )
+                with self.assertRaises(UserError):
+                    order.action_confirm()
+
+    def test_repricing_after_approval_voids(self):
+        order = self._discounted(10.0)
+        order.request_validation()
+        order.with_user(self.approver).validate_tier()
+        order.action_pricer_price()  # nothing changes: approval kept
+        self.assertEqual(order.validation_status, "validated")
+        self._rule(percent=2.0)
+        order.action_pricer_price()
+        self.assertEqual(order.order_line.price_unit, 98.0)
+        self.assertFalse(order.review_ids)
+        self.assertTrue(order.need_validation)
+
+    def test_duplicate_starts_unapproved(self):
+        order = self._discounted(10.0)
+        order.request_validation()
+        order.with_user(self.approver).validate_tier()
+        copy = order.copy()
+        self.assertFalse(copy.review_ids)
+        self.assertTrue(copy.need_validation)
+        with self.assertRaises(UserError):
+            copy.action_confirm()
+
+    def test_self_approval_forbidden(self):
+        order = self._discounted(10.0)
+        order.with_user(self.approver).request_validation()
+        self.assertNotIn(self.approver, order.review_ids.reviewer_ids)
+        with self.assertRaises(UserError):
+            order.with_user(self.approver).validate_tier()
+        self.approver_authority.forbid_self_approval = False
+        other = self._discounted(10.0)
+        other.with_user(self.approver).request_validation()
+        self.assertIn(self.approver, other.review_ids.reviewer_ids)
+
+    def test_team_authority(self):
+        team = self.env["crm.team"].create({"name": "Big deals"})
+        seller = new_test_user(
+            self.env,
+            login="pricer_team_seller",
+            groups="sales_team.group_sale_salesman",
+        )
+        self.env["crm.quote.authority"].create(
+            {"team_id": team.id, "max_discount": 15.0, "min_margin": 0.0}
+        )
+        order = self._order(user=seller)
+        order.team_id = team
+        order.order_line.discount = 12.0
+        self.assertFalse(order.pricer_needs_approval)
+        order.order_line.discount = 20.0
+        self.assertTrue(order.pricer_needs_approval)
+
+    def test_margin_authority(self):
+        order = self._order()
+        order.order_line.price_unit = 54.0  # 7.4% margin, 0% granted over 100?
+        self.assertTrue(order.pricer_needs_approval)
+        self.assertLess(order.pricer_min_margin, 10.0)
+
+    def test_authority_bad_input(self):
+        Authority = self.env["crm.quote.authority"]
+        with self.assertRaises(ValidationError):
+            Authority.create({"max_discount": 5.0})
+        with self.assertRaises(ValidationError):
+            Authority.create({"user_id": self.salesman.id, "max_discount": 150.0})
+        with self.assertRaises(ValidationError):
+            Authority.create({"user_id": self.salesman.id, "can_approve": True})
+
+    def test_roles(self):
+        order = self._discounted(10.0)
+        order.request_validation()
+        order.with_user(self.approver).validate_tier()
+        # salesperson cannot edit the matrix
+        with self.assertRaises(AccessError):
+            self.salesman_authority.with_user(self.salesman).write(
+                {"max_discount": 90.0}
+            )
+        with self.assertRaises(AccessError):
+            self.salesman_authority.with_user(self.sales_manager).write(
+                {"max_discount": 90.0}
+            )
+        self.salesman_authority.with_user(self.pricing_manager).write(
+            {"max_discount": 6.0}
+        )
+        # a sales manager outside the matrix reads but cannot approve
+        order.with_user(self.sales_manager).read(["name"])
+        order.order_line.discount = 11.0
+        order.request_validation()
+        with self.assertRaises(UserError):
+            order.with_user(self.sales_manager).validate_tier()
+        order.with_user(self.approver).validate_tier()
+        # production and billing: read, never reprice or approve
+        for user in (self.production_user, self.billing_user):
+            with self.subTest(user=user.login):
+                as_user = order.with_user(user)
+                as_user.read(["name", "partner_id", "amount_total"])
+                as_user.order_line.read(["price_unit", "discount"])
+                as_user.partner_id.read(["name"])
+                with self.assertRaises(AccessError):
+                    as_user.order_line.write({"price_unit": 1.0})
+                with self.assertRaises(AccessError):
+                    as_user.order_line.write({"discount": 50.0})
+                with self.assertRaises(UserError):
+                    as_user.validate_tier()
+        # portal customer: cannot reprice
+        order.sudo().partner_id = self.portal_user.partner_id
+        with self.assertRaises(AccessError):
+            order.with_user(self.portal_user).order_line.write({"price_unit": 1.0})
+        self.assertEqual(order.order_line.discount, 11.0)
