@@ -1,2 +1,6 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from . import models
+from . import report
+from . import wizards

@@ -21,8 +21,25 @@
     ],
     "data": [
         "security/crm_segmentation_security.xml",
+        "security/ir.model.access.csv",
+        "security/crm_segmentation_rules.xml",
+        "data/crm_rfm_class_data.xml",
+        "data/ir_cron_data.xml",
+        "views/crm_rfm_config_views.xml",
+        "views/crm_rfm_class_views.xml",
+        "views/crm_rfm_score_views.xml",
+        "views/crm_segment_views.xml",
+        "views/crm_segment_member_views.xml",
+        "views/crm_segment_snapshot_views.xml",
+        "views/crm_segment_migration_views.xml",
+        "views/res_partner_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_segmentation/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/crm_segmentation_demo.xml",
     ],

@@ -49,6 +49,42 @@ MENUS = {
             "crm_segmentation.group_segmentation_user",
         ],
     },
+    "crm_segmentation.crm_segment_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [],
+    },
+    "crm_segmentation.crm_rfm_score_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [],
+    },
+    "crm_segmentation.crm_segment_member_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [],
+    },
+    "crm_segmentation.crm_segment_snapshot_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [],
+    },
+    "crm_segmentation.crm_segment_snapshot_line_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [],
+    },
+    "crm_segmentation.crm_segment_migration_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [],
+    },
+    "crm_segmentation.crm_rfm_config_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [
+            "crm_segmentation.group_segmentation_manager",
+        ],
+    },
+    "crm_segmentation.crm_rfm_class_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [
+            "crm_segmentation.group_segmentation_manager",
+        ],
+    },
 }
 
 # Groups the administrator holds from install.

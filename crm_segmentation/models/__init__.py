@@ -1,0 +1,13 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from . import account_move
+from . import crm_rfm_class
+from . import crm_rfm_config
+from . import crm_rfm_score
+from . import crm_segment
+from . import crm_segment_member
+from . import crm_segment_persona_line
+from . import crm_segment_snapshot
+from . import crm_segment_snapshot_line
+from . import res_partner

@@ -1,0 +1,48 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CrmRfmClass(models.Model):
+    """Maps RFM codes to a named class: the first class (by sequence) whose
+    ranges contain the R, F and M scores wins."""
+
+    _name = "crm.rfm.class"
+    _description = "RFM Class"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    code = fields.Char(help="Technical key, e.g. champions, at_risk.")
+    sequence = fields.Integer(default=10, tracking=True)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company", help="Leave empty to use the class in every company."
+    )
+    r_min = fields.Integer("Recency From", default=1, tracking=True)
+    r_max = fields.Integer("Recency To", default=5, tracking=True)
+    f_min = fields.Integer("Frequency From", default=1, tracking=True)
+    f_max = fields.Integer("Frequency To", default=5, tracking=True)
+    m_min = fields.Integer("Monetary From", default=1, tracking=True)
+    m_max = fields.Integer("Monetary To", default=5, tracking=True)
+    description = fields.Text(translate=True)
+
+    @api.constrains("r_min", "r_max", "f_min", "f_max", "m_min", "m_max")
+    def _check_ranges(self):
+        for rec in self:
+            for low, high in (
+                (rec.r_min, rec.r_max),
+                (rec.f_min, rec.f_max),
+                (rec.m_min, rec.m_max),
+            ):
+                if not (1 <= low <= high <= 5):
+                    raise ValidationError(
+                        self.env._(
+                            "RFM class %(name)s: every range must go from a score "
+                            "to a higher or equal score, between 1 and 5.",
+                            name=rec.name,
+                        )
+                    )

@@ -1,0 +1,45 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import fields, models
+
+
+class CrmRfmScore(models.Model):
+    """One row per customer and company, written only by the set-based
+    recompute of crm.rfm.config."""
+
+    _name = "crm.rfm.score"
+    _description = "RFM Score"
+    _order = "monetary desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    recency_days = fields.Integer(readonly=True, aggregator="avg")
+    frequency = fields.Integer("Invoices", readonly=True)
+    refund_count = fields.Integer("Refunds", readonly=True)
+    monetary = fields.Monetary("Net Revenue", readonly=True)
+    first_invoice_date = fields.Date(readonly=True)
+    last_invoice_date = fields.Date(readonly=True)
+    last_order_date = fields.Date(readonly=True)
+    r_score = fields.Integer("R", readonly=True, aggregator="avg")
+    f_score = fields.Integer("F", readonly=True, aggregator="avg")
+    m_score = fields.Integer("M", readonly=True, aggregator="avg")
+    rfm_code = fields.Char("RFM Code", readonly=True, index=True)
+    class_id = fields.Many2one(
+        "crm.rfm.class", "RFM Class", readonly=True, ondelete="set null", index=True
+    )
+    computed_at = fields.Datetime(readonly=True)
+    run_number = fields.Integer(readonly=True)
+    salesperson_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
+    country_id = fields.Many2one(related="partner_id.country_id")
+
+    _partner_company_uniq = models.Constraint(
+        "unique(partner_id, company_id)",
+        "A customer has one RFM score per company.",
+    )

@@ -1,0 +1,712 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+import ast
+import logging
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+PERSONA_TOP = 5
+
+
+class CrmSegment(models.Model):
+    """A partner domain plus conditions on RFM scores and metrics.
+
+    Members are materialized in crm.segment.member with one statement
+    (DELETE + UPSERT in a CTE), whatever the number of partners."""
+
+    _name = "crm.segment"
+    _description = "Customer Segment"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "sequence, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    description = fields.Text(translate=True)
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    segment_type = fields.Selection(
+        [("dynamic", "Dynamic"), ("static", "Static")],
+        required=True,
+        default="dynamic",
+        tracking=True,
+        help="Dynamic segments are recomputed by the scheduler and on demand; "
+        "static segments keep the member list frozen at their first computation.",
+    )
+    # --- rules -----------------------------------------------------------
+    partner_domain = fields.Char(default="[]", tracking=True)
+    commercial_only = fields.Boolean(
+        "Companies and Individuals Only",
+        default=True,
+        help="Leave contacts of a company out: scores are kept on the "
+        "commercial entity.",
+    )
+    tag_ids = fields.Many2many("res.partner.category", string="Tags")
+    country_ids = fields.Many2many("res.country", string="Countries")
+    industry_ids = fields.Many2many("res.partner.industry", string="Industries")
+    salesperson_ids = fields.Many2many("res.users", string="Salespersons")
+    r_min = fields.Integer("Recency Score From", default=1)
+    r_max = fields.Integer("Recency Score To", default=5)
+    f_min = fields.Integer("Frequency Score From", default=1)
+    f_max = fields.Integer("Frequency Score To", default=5)
+    m_min = fields.Integer("Monetary Score From", default=1)
+    m_max = fields.Integer("Monetary Score To", default=5)
+    class_ids = fields.Many2many("crm.rfm.class", string="RFM Classes")
+    revenue_min = fields.Monetary("Total Revenue From", help="0 means no lower bound.")
+    revenue_max = fields.Monetary("Total Revenue To", help="0 means no upper bound.")
+    last_order_from = fields.Date()
+    last_order_to = fields.Date()
+    min_open_tickets = fields.Integer(
+        help="Only with a helpdesk installed: at least this many open tickets."
+    )
+    helpdesk_available = fields.Boolean(compute="_compute_helpdesk_available")
+    include_segment_ids = fields.Many2many(
+        "crm.segment",
+        "crm_segment_include_rel",
+        "segment_id",
+        "other_id",
+        string="Also Member Of",
+        check_company=True,
+        help="Members must also be in one of these segments.",
+    )
+    exclude_segment_ids = fields.Many2many(
+        "crm.segment",
+        "crm_segment_exclude_rel",
+        "segment_id",
+        "other_id",
+        string="Not Member Of",
+        check_company=True,
+    )
+    # --- members -----------------------------------------------------------
+    member_ids = fields.One2many("crm.segment.member", "segment_id")
+    member_count = fields.Integer(readonly=True)
+    last_computed = fields.Datetime(readonly=True)
+    # --- persona -----------------------------------------------------------
+    persona_size = fields.Integer("Size", readonly=True)
+    persona_avg_order_value = fields.Monetary("Average Order Value", readonly=True)
+    persona_purchase_frequency = fields.Float(
+        "Purchase Frequency", readonly=True, help="Average invoices per member."
+    )
+    persona_line_ids = fields.One2many("crm.segment.persona.line", "segment_id")
+    # --- campaigns -----------------------------------------------------------
+    mailing_list_id = fields.Many2one("mailing.list", copy=False, tracking=True)
+    auto_sync_mailing_list = fields.Boolean(
+        help="Sync the mailing list each time the scheduler recomputes the segment."
+    )
+    sync_state = fields.Selection(
+        [
+            ("never", "Never Synced"),
+            ("ok", "Synced"),
+            ("warning", "Synced with Warnings"),
+            ("error", "Failed"),
+        ],
+        default="never",
+        readonly=True,
+        copy=False,
+    )
+    sync_message = fields.Text(readonly=True, copy=False)
+    last_sync_date = fields.Datetime(readonly=True, copy=False)
+    call_team_id = fields.Many2one(
+        "crm.team",
+        help="Members without a salesperson are spread round-robin over this "
+        "team's members.",
+    )
+    call_activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        default=lambda self: self.env.ref(
+            "mail.mail_activity_data_call", raise_if_not_found=False
+        ),
+    )
+    call_summary = fields.Char()
+    apply_tag_id = fields.Many2one("res.partner.category", "Tag to Apply")
+
+    @api.depends_context("uid")
+    def _compute_helpdesk_available(self):
+        available = "helpdesk.ticket" in self.env
+        for rec in self:
+            rec.helpdesk_available = available
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+    def _parse_domain(self):
+        """Parse the stored domain as a literal: no evaluation of user code."""
+        self.ensure_one()
+        text = (self.partner_domain or "").strip() or "[]"
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            raise ValidationError(
+                self.env._(
+                    "The partner domain of segment %(name)s is not a valid "
+                    "domain: %(domain)s. Only literal values are allowed.",
+                    name=self.name,
+                    domain=text,
+                )
+            ) from None
+        if not isinstance(value, list | tuple):
+            raise ValidationError(
+                self.env._(
+                    "The partner domain of segment %(name)s must be a list.",
+                    name=self.name,
+                )
+            )
+        try:
+            domain = Domain(list(value))
+            domain.validate(self.env["res.partner"])
+        except (ValueError, TypeError, KeyError, AttributeError, UserError) as error:
+            raise ValidationError(
+                self.env._(
+                    "The partner domain of segment %(name)s is invalid: %(error)s",
+                    name=self.name,
+                    error=error,
+                )
+            ) from None
+        return domain
+
+    @api.constrains("partner_domain")
+    def _check_partner_domain(self):
+        for rec in self:
+            rec._parse_domain()
+
+    @api.constrains("r_min", "r_max", "f_min", "f_max", "m_min", "m_max")
+    def _check_score_ranges(self):
+        for rec in self:
+            for low, high in (
+                (rec.r_min, rec.r_max),
+                (rec.f_min, rec.f_max),
+                (rec.m_min, rec.m_max),
+            ):
+                if not (1 <= low <= high <= 5):
+                    raise ValidationError(
+                        self.env._(
+                            "Segment %(name)s: score ranges go from 1 to 5, the "
+                            "lower bound first.",
+                            name=rec.name,
+                        )
+                    )
+
+    @api.constrains("revenue_min", "revenue_max", "last_order_from", "last_order_to")
+    def _check_bounds(self):
+        for rec in self:
+            if rec.revenue_max and rec.revenue_min > rec.revenue_max:
+                raise ValidationError(
+                    self.env._(
+                        "Segment %(name)s: revenue bounds are inverted.", name=rec.name
+                    )
+                )
+            if (
+                rec.last_order_from
+                and rec.last_order_to
+                and rec.last_order_from > rec.last_order_to
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Segment %(name)s: order dates are inverted.", name=rec.name
+                    )
+                )
+
+    @api.constrains("include_segment_ids", "exclude_segment_ids")
+    def _check_self_reference(self):
+        for rec in self:
+            seen = set()
+            todo = rec.include_segment_ids | rec.exclude_segment_ids
+            while todo:
+                if rec in todo:
+                    raise ValidationError(
+                        self.env._(
+                            "Segment %(name)s references itself, directly or "
+                            "through other segments.",
+                            name=rec.name,
+                        )
+                    )
+                seen.update(todo.ids)
+                todo = (todo.include_segment_ids | todo.exclude_segment_ids).filtered(
+                    lambda s, seen=seen: s.id not in seen
+                )
+
+    # ------------------------------------------------------------------
+    # Membership
+    # ------------------------------------------------------------------
+    def _get_partner_domain(self):
+        self.ensure_one()
+        domain = self._parse_domain()
+        if self.commercial_only:
+            domain &= Domain("parent_id", "=", False)
+        if self.tag_ids:
+            domain &= Domain("category_id", "in", self.tag_ids.ids)
+        if self.country_ids:
+            domain &= Domain("country_id", "in", self.country_ids.ids)
+        if self.industry_ids:
+            domain &= Domain("industry_id", "in", self.industry_ids.ids)
+        if self.salesperson_ids:
+            domain &= Domain("user_id", "in", self.salesperson_ids.ids)
+        return domain
+
+    def _member_select(self):
+        """SQL selecting (pid, sid) of the members: one query for any size."""
+        self.ensure_one()
+        partners = self.env["res.partner"]._search(self._get_partner_domain())
+        conds = [SQL("p.id IN %s", partners.subselect())]
+        for col, low, high in (
+            ("r_score", self.r_min, self.r_max),
+            ("f_score", self.f_min, self.f_max),
+            ("m_score", self.m_min, self.m_max),
+        ):
+            if low > 1 or high < 5:
+                conds.append(
+                    SQL("s.%s BETWEEN %s AND %s", SQL.identifier(col), low, high)
+                )
+        if self.class_ids:
+            conds.append(SQL("s.class_id IN %s", tuple(self.class_ids.ids)))
+        if self.revenue_min:
+            conds.append(SQL("s.monetary >= %s", self.revenue_min))
+        if self.revenue_max:
+            conds.append(SQL("s.monetary <= %s", self.revenue_max))
+        if self.last_order_from:
+            conds.append(SQL("s.last_order_date >= %s", self.last_order_from))
+        if self.last_order_to:
+            conds.append(SQL("s.last_order_date <= %s", self.last_order_to))
+        if self.include_segment_ids:
+            conds.append(
+                SQL(
+                    "EXISTS (SELECT 1 FROM crm_segment_member i WHERE "
+                    "i.partner_id = p.id AND i.segment_id IN %s)",
+                    tuple(self.include_segment_ids.ids),
+                )
+            )
+        if self.exclude_segment_ids:
+            conds.append(
+                SQL(
+                    "NOT EXISTS (SELECT 1 FROM crm_segment_member x WHERE "
+                    "x.partner_id = p.id AND x.segment_id IN %s)",
+                    tuple(self.exclude_segment_ids.ids),
+                )
+            )
+        if self.min_open_tickets > 0 and "helpdesk.ticket" in self.env:
+            tickets = self.env["helpdesk.ticket"]._search(
+                [("stage_id.closed", "=", False)]
+            )
+            conds.append(
+                SQL(
+                    """p.id IN (SELECT tp.commercial_partner_id
+                                  FROM helpdesk_ticket t
+                                  JOIN res_partner tp ON tp.id = t.partner_id
+                                 WHERE t.id IN %s
+                                 GROUP BY tp.commercial_partner_id
+                                HAVING COUNT(*) >= %s)""",
+                    tickets.subselect(),
+                    self.min_open_tickets,
+                )
+            )
+        return SQL(
+            """SELECT p.id AS pid, s.id AS sid
+                 FROM res_partner p
+                 LEFT JOIN crm_rfm_score s
+                        ON s.partner_id = p.id AND s.company_id = %s
+                WHERE %s""",
+            self.company_id.id,
+            SQL(" AND ").join(conds),
+        )
+
+    def _compute_members(self):
+        """Materialize members, count and persona of each segment."""
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        for seg in self:
+            seg.env.execute_query(
+                SQL(
+                    """
+                WITH new AS (%(select)s),
+                gone AS (
+                    DELETE FROM crm_segment_member m
+                     WHERE m.segment_id = %(seg)s
+                       AND NOT EXISTS (SELECT 1 FROM new WHERE new.pid = m.partner_id))
+                INSERT INTO crm_segment_member (
+                    segment_id, partner_id, company_id, score_id,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %(seg)s, new.pid, %(company)s, new.sid,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM new
+                ON CONFLICT (segment_id, partner_id)
+                DO UPDATE SET score_id = EXCLUDED.score_id
+                """,
+                    select=seg._member_select(),
+                    seg=seg.id,
+                    company=seg.company_id.id,
+                    uid=self.env.uid,
+                    now=now,
+                )
+            )
+        self.env["crm.segment.member"].invalidate_model()
+        self.invalidate_recordset(["member_ids"])
+        self._refresh_member_count()
+        self.write({"last_computed": now})
+        self._compute_persona()
+
+    def _refresh_member_count(self):
+        if not self:
+            return
+        counts = dict(
+            self.env["crm.segment.member"]
+            .sudo()  # counting only, whatever rules the caller has
+            ._read_group([("segment_id", "in", self.ids)], ["segment_id"], ["__count"])
+        )
+        for seg in self:
+            seg.sudo().member_count = counts.get(seg, 0)
+
+    def _compute_persona(self):
+        """Aggregate profile: a fixed number of queries per segment."""
+        self.env.flush_all()
+        Line = self.env["crm.segment.persona.line"]
+        for seg in self:
+            size, revenue, invoices, freq = seg.env.execute_query(
+                SQL(
+                    """SELECT COUNT(*), COALESCE(SUM(s.monetary), 0),
+                              COALESCE(SUM(s.frequency), 0),
+                              COALESCE(AVG(COALESCE(s.frequency, 0)), 0)
+                         FROM crm_segment_member m
+                         LEFT JOIN crm_rfm_score s ON s.id = m.score_id
+                        WHERE m.segment_id = %s""",
+                    seg.id,
+                )
+            )[0]
+            lines = []
+            for kind, model, column in (
+                ("industry", "res.partner.industry", "industry_id"),
+                ("country", "res.country", "country_id"),
+            ):
+                rows = seg.env.execute_query(
+                    SQL(
+                        """SELECT p.%(col)s, COUNT(*) FROM crm_segment_member m
+                             JOIN res_partner p ON p.id = m.partner_id
+                            WHERE m.segment_id = %(seg)s AND p.%(col)s IS NOT NULL
+                            GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT %(top)s""",
+                        col=SQL.identifier(column),
+                        seg=seg.id,
+                        top=PERSONA_TOP,
+                    )
+                )
+                lines += seg._persona_lines(kind, model, rows, size)
+            rows = seg.env.execute_query(
+                SQL(
+                    """SELECT pt.categ_id, SUM(-l.balance)
+                         FROM account_move_line l
+                         JOIN account_move mv ON mv.id = l.move_id
+                         JOIN product_product pp ON pp.id = l.product_id
+                         JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                        WHERE mv.state = 'posted'
+                          AND mv.move_type IN ('out_invoice', 'out_refund')
+                          AND mv.company_id = %(company)s
+                          AND l.display_type = 'product'
+                          AND mv.commercial_partner_id IN (
+                              SELECT partner_id FROM crm_segment_member
+                               WHERE segment_id = %(seg)s)
+                        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT %(top)s""",
+                    company=seg.company_id.id,
+                    seg=seg.id,
+                    top=PERSONA_TOP,
+                )
+            )
+            lines += seg._persona_lines(
+                "category", "product.category", rows, revenue or 0.0
+            )
+            # sudo: persona lines are derived data, rewritten with the members
+            seg.persona_line_ids.sudo().unlink()
+            Line.sudo().create(lines)
+            seg.sudo().write(
+                {
+                    "persona_size": size,
+                    "persona_avg_order_value": revenue / invoices if invoices else 0.0,
+                    "persona_purchase_frequency": float(freq),
+                }
+            )
+
+    def _persona_lines(self, kind, model, rows, total):
+        records = self.env[model].browse([r[0] for r in rows])
+        names = {rec.id: rec.display_name for rec in records}
+        return [
+            {
+                "segment_id": self.id,
+                "kind": kind,
+                "name": names.get(rid) or "",
+                "value": float(value or 0.0),
+                "share": 100.0 * float(value or 0.0) / float(total) if total else 0.0,
+            }
+            for rid, value in rows
+        ]
+
+    def action_compute(self):
+        self.check_access("write")
+        frozen = self.filtered(lambda s: s.segment_type == "static" and s.last_computed)
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "Static segments keep their frozen members: %(names)s. Make "
+                    "the segment dynamic to recompute it.",
+                    names=", ".join(frozen.mapped("name")),
+                )
+            )
+        self._compute_members()
+        return True
+
+    def action_compute_persona(self):
+        self.check_access("write")
+        self._compute_persona()
+        return True
+
+    def action_view_members(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_segmentation.crm_segment_member_action"
+        )
+        action["domain"] = [("segment_id", "=", self.id)]
+        action["context"] = {"default_segment_id": self.id}
+        return action
+
+    @api.model
+    def _cron_recompute(self):
+        """Dynamic segments one by one, each committed; then their lists."""
+        segments = self.search([("segment_type", "=", "dynamic")])
+        cron = self.env["ir.cron"]
+        cron._commit_progress(0, remaining=len(segments))
+        for seg in segments:
+            seg._compute_members()
+            if seg.auto_sync_mailing_list and seg.mailing_list_id:
+                seg._sync_mailing_list_safe()
+            if cron._commit_progress(1) <= 0:
+                break
+
+    # ------------------------------------------------------------------
+    # Campaigns
+    # ------------------------------------------------------------------
+    def _sync_mailing_list(self):
+        """Make the list hold exactly one contact per member email."""
+        self.ensure_one()
+        List = self.env["mailing.list"]
+        Contact = self.env["mailing.contact"]
+        mailing_list = self.mailing_list_id
+        if not mailing_list:
+            mailing_list = List.create({"name": self.name})
+        partners = self.member_ids.partner_id
+        wanted = {}
+        skipped = []
+        for partner in partners:
+            if partner.email_normalized:
+                wanted.setdefault(partner.email_normalized, partner)
+            else:
+                skipped.append(partner.display_name)
+        subs = self.env["mailing.subscription"].search(
+            [("list_id", "=", mailing_list.id)]
+        )
+        present = {}
+        to_unsubscribe = self.env["mailing.subscription"]
+        for sub in subs:
+            email = sub.contact_id.email_normalized
+            if email not in wanted or email in present:
+                to_unsubscribe |= sub
+            else:
+                present[email] = sub
+        to_unsubscribe.unlink()
+        vals = [
+            {
+                "name": partner.name,
+                "email": partner.email,
+                "country_id": partner.country_id.id,
+                "list_ids": [Command.link(mailing_list.id)],
+            }
+            for email, partner in wanted.items()
+            if email not in present
+        ]
+        Contact.create(vals)
+        message = self.env._(
+            "%(added)s added, %(removed)s removed, %(total)s in the list.",
+            added=len(vals),
+            removed=len(to_unsubscribe),
+            total=len(wanted),
+        )
+        state = "ok"
+        if skipped:
+            state = "warning"
+            message += "\n" + self.env._(
+                "%(count)s members have no valid email and were left out: %(names)s",
+                count=len(skipped),
+                names=", ".join(skipped[:50]),
+            )
+        # sudo: sync bookkeeping on the segment, for users who may only read it
+        self.sudo().write(
+            {
+                "mailing_list_id": mailing_list.id,
+                "sync_state": state,
+                "sync_message": message,
+                "last_sync_date": fields.Datetime.now(),
+            }
+        )
+        return state, message
+
+    def _sync_mailing_list_safe(self):
+        """Sync errors end up on the segment (and in its chatter)."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                return self._sync_mailing_list()
+        except (UserError, ValidationError, AccessError) as error:
+            message = str(error)
+            # sudo: error report on a segment the user may only read
+            self.sudo().write(
+                {
+                    "sync_state": "error",
+                    "sync_message": message,
+                    "last_sync_date": fields.Datetime.now(),
+                }
+            )
+            self.sudo().message_post(
+                body=self.env._("Mailing list sync failed: %(error)s", error=message)
+            )
+            _logger.warning(
+                "Segment %s: mailing list sync failed: %s", self.id, message
+            )
+            return "error", message
+
+    def action_sync_mailing_list(self):
+        self.ensure_one()
+        state, message = self._sync_mailing_list_safe()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": {"ok": "success", "warning": "warning"}.get(state, "danger"),
+                "title": self.env._("Mailing list"),
+                "message": message,
+                "sticky": state != "ok",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_open_mailing_list(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mailing.list",
+            "res_id": self.mailing_list_id.id,
+            "view_mode": "form",
+        }
+
+    def action_open_mailing(self):
+        """A new mailing whose recipients are the segment."""
+        self.ensure_one()
+        context = {"default_subject": self.name, "default_name": self.name}
+        if self.mailing_list_id:
+            context.update(
+                default_mailing_model_id=self.env["ir.model"]._get_id("mailing.list"),
+                default_contact_list_ids=[self.mailing_list_id.id],
+            )
+        else:
+            context.update(
+                default_mailing_model_id=self.env["ir.model"]._get_id("res.partner"),
+                default_mailing_domain=repr(
+                    [("segment_member_ids.segment_id", "=", self.id)]
+                ),
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mailing.mailing",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": context,
+        }
+
+    def action_create_call_list(self):
+        """One activity per member: its salesperson, else round-robin."""
+        self.ensure_one()
+        activity_type = self.call_activity_type_id or self.env.ref(
+            "mail.mail_activity_data_call"
+        )
+        team_users = self.call_team_id.member_ids.filtered("active").sorted("id")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        today = fields.Date.context_today(self)
+        vals = []
+        missing = []
+        turn = 0
+        for partner in self.member_ids.partner_id:
+            user = partner.user_id
+            if not user or not user.active or user.share:
+                if not team_users:
+                    missing.append(partner.display_name)
+                    continue
+                user = team_users[turn % len(team_users)]
+                turn += 1
+            vals.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": self.call_summary or self.name,
+                    "user_id": user.id,
+                    "date_deadline": today,
+                }
+            )
+        if missing:
+            raise UserError(
+                self.env._(
+                    "These members have no salesperson and the segment has no call "
+                    "team to share them: %(names)s",
+                    names=", ".join(missing[:50]),
+                )
+            )
+        activities = self.env["mail.activity"].create(vals)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(count)s call activities planned.", count=len(activities)
+                ),
+            },
+        }
+
+    def action_apply_tag(self):
+        self.ensure_one()
+        if not self.apply_tag_id:
+            raise UserError(self.env._("Choose the tag to apply first."))
+        self.member_ids.partner_id.write(
+            {"category_id": [Command.link(self.apply_tag_id.id)]}
+        )
+        return True
+
+    def action_create_leads(self):
+        self.ensure_one()
+        partners = self.member_ids.partner_id
+        if not partners:
+            raise UserError(self.env._("The segment has no members."))
+        leads = self.env["crm.lead"].create(
+            [
+                {
+                    "name": f"{self.name}: {partner.name}",
+                    "partner_id": partner.id,
+                    "user_id": partner.user_id.id or self.env.uid,
+                    "team_id": self.call_team_id.id or False,
+                    "company_id": self.company_id.id,
+                }
+                for partner in partners
+            ]
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Leads"),
+            "res_model": "crm.lead",
+            "view_mode": "list,form",
+            "domain": [("id", "in", leads.ids)],
+        }

@@ -1,0 +1,53 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import api, fields, models
+
+
+class CrmSegmentMember(models.Model):
+    """Materialized membership: lists, counts, exports and mailings read this
+    table instead of evaluating the segment rules again."""
+
+    _name = "crm.segment.member"
+    _description = "Segment Member"
+    _order = "segment_id, partner_id"
+    _rec_name = "partner_id"
+
+    segment_id = fields.Many2one(
+        "crm.segment", required=True, ondelete="cascade", index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="segment_id.company_id", store=True, index=True
+    )
+    score_id = fields.Many2one("crm.rfm.score", ondelete="set null")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    email = fields.Char(related="partner_id.email")
+    country_id = fields.Many2one(related="partner_id.country_id")
+    salesperson_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
+    recency_days = fields.Integer(related="score_id.recency_days")
+    frequency = fields.Integer(related="score_id.frequency")
+    monetary = fields.Monetary(related="score_id.monetary")
+    r_score = fields.Integer(related="score_id.r_score")
+    f_score = fields.Integer(related="score_id.f_score")
+    m_score = fields.Integer(related="score_id.m_score")
+    rfm_code = fields.Char(related="score_id.rfm_code")
+    class_id = fields.Many2one(related="score_id.class_id")
+
+    _segment_partner_uniq = models.Constraint(
+        "unique(segment_id, partner_id)", "A partner is once in a segment."
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        members = super().create(vals_list)
+        members.segment_id._refresh_member_count()
+        return members
+
+    def unlink(self):
+        segments = self.segment_id
+        res = super().unlink()
+        segments.exists()._refresh_member_count()
+        return res

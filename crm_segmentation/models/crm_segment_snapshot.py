@@ -1,0 +1,106 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+
+class CrmSegmentSnapshot(models.Model):
+    """A dated photograph of segment members and their scores."""
+
+    _name = "crm.segment.snapshot"
+    _description = "Segment Snapshot"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True, readonly=False)
+    date = fields.Date(
+        required=True, default=fields.Date.context_today, readonly=True, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    segment_ids = fields.Many2many(
+        "crm.segment",
+        string="Segments",
+        check_company=True,
+        help="Leave empty to photograph every active segment.",
+    )
+    trigger = fields.Selection(
+        [("manual", "By Hand"), ("cron", "Scheduled")],
+        default="manual",
+        required=True,
+        readonly=True,
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Taken")],
+        default="draft",
+        readonly=True,
+        tracking=True,
+    )
+    line_ids = fields.One2many("crm.segment.snapshot.line", "snapshot_id")
+    line_count = fields.Integer(readonly=True)
+
+    @api.depends("date")
+    def _compute_name(self):
+        for rec in self:
+            if not rec.name:
+                rec.name = self.env._("Snapshot %(date)s", date=rec.date)
+
+    def action_take(self):
+        """Copy members and their scores in one INSERT ... SELECT."""
+        self.check_access("write")
+        for snap in self:
+            if snap.state == "done":
+                raise UserError(
+                    self.env._("Snapshot %(name)s is already taken.", name=snap.name)
+                )
+            segments = snap.segment_ids or self.env["crm.segment"].search(
+                [("company_id", "=", snap.company_id.id)]
+            )
+            self.env.flush_all()
+            self.env.execute_query(
+                SQL(
+                    """
+                INSERT INTO crm_segment_snapshot_line (
+                    snapshot_id, date, company_id, segment_id, partner_id,
+                    class_id, rfm_code, r_score, f_score, m_score,
+                    recency_days, frequency, monetary,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %(snap)s, %(date)s, %(company)s, m.segment_id, m.partner_id,
+                       s.class_id, s.rfm_code, s.r_score, s.f_score, s.m_score,
+                       s.recency_days, s.frequency, s.monetary,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM crm_segment_member m
+                  LEFT JOIN crm_rfm_score s ON s.id = m.score_id
+                 WHERE m.segment_id IN %(segments)s
+                """,
+                    snap=snap.id,
+                    date=snap.date,
+                    company=snap.company_id.id,
+                    uid=self.env.uid,
+                    segments=tuple(segments.ids) or (0,),
+                )
+            )
+            count = self.env["crm.segment.snapshot.line"].search_count(
+                [("snapshot_id", "=", snap.id)]
+            )
+            snap.write(
+                {"state": "done", "line_count": count, "segment_ids": segments.ids}
+            )
+            config = self.env["crm.rfm.config"]._get_for_company(snap.company_id)
+            # sudo: bookkeeping of the snapshot period on the settings row
+            config.sudo().last_snapshot_date = snap.date
+        self.env["crm.segment.snapshot.line"].invalidate_model()
+        return True
+
+    def action_view_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_segmentation.crm_segment_snapshot_line_action"
+        )
+        action["domain"] = [("snapshot_id", "=", self.id)]
+        return action

@@ -1,0 +1,196 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import SegmentationCommon
+
+
+@tagged("post_install", "-at_install")
+class TestRfm(SegmentationCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._build_example()
+
+    def _score(self, partner):
+        return self.env["crm.rfm.score"].search(
+            [("partner_id", "=", partner.id), ("company_id", "=", self.company.id)]
+        )
+
+    @freeze_time("2026-06-30")
+    def test_hand_computed_fixed_bins(self):
+        self.config.action_recompute()
+        a = self._score(self.partner_a)
+        # 3 invoices, net 1000 + 2000 + 3000 - 500, last invoice 10 days ago
+        self.assertRecordValues(
+            a,
+            [
+                {
+                    "frequency": 3,
+                    "refund_count": 1,
+                    "monetary": 5500.0,
+                    "recency_days": 10,
+                    "r_score": 5,
+                    "f_score": 3,
+                    "m_score": 3,
+                    "rfm_code": "533",
+                    "class_id": self.env.ref("crm_segmentation.rfm_class_loyal").id,
+                }
+            ],
+        )
+        b = self._score(self.partner_b)
+        self.assertEqual(
+            (b.recency_days, b.frequency, b.monetary, b.rfm_code),
+            (365, 1, 300.0, "211"),
+        )
+        self.assertEqual(
+            b.class_id, self.env.ref("crm_segmentation.rfm_class_hibernating")
+        )
+        c = self._score(self.partner_c)
+        self.assertEqual((c.frequency, c.monetary, c.rfm_code), (10, 60000.0, "555"))
+        self.assertEqual(
+            c.class_id, self.env.ref("crm_segmentation.rfm_class_champions")
+        )
+        d = self._score(self.partner_d)
+        # refunds only: no recency, worst scores
+        self.assertEqual((d.frequency, d.monetary, d.rfm_code), (0, -200.0, "111"))
+        self.assertEqual(d.class_id, self.env.ref("crm_segmentation.rfm_class_lost"))
+        self.assertFalse(self._score(self.partner_e), "draft invoices are ignored")
+        self.assertEqual(self.config.last_run_count, 4)
+        self.assertEqual(self.config.state, "idle")
+        self.assertEqual(self.partner_a.rfm_score_ids, a)
+
+    @freeze_time("2026-06-30")
+    def test_quantiles(self):
+        self.config.write(
+            {
+                "recency_method": "quantile",
+                "frequency_method": "quantile",
+                "monetary_method": "quantile",
+            }
+        )
+        self.config.action_recompute()
+        # 4 customers in 5 tiles: ordered ascending, the tiles are 1..4
+        codes = {
+            p: self._score(p).rfm_code
+            for p in (self.partner_a, self.partner_b, self.partner_c, self.partner_d)
+        }
+        # recency: d (none) < b (365) < a (10) < c (1)
+        # frequency: d (0) < b (1) < a (3) < c (10)
+        # monetary: d (-200) < b (300) < a (5500) < c (60000)
+        self.assertEqual(codes[self.partner_d], "111")
+        self.assertEqual(codes[self.partner_b], "222")
+        self.assertEqual(codes[self.partner_a], "333")
+        self.assertEqual(codes[self.partner_c], "444")
+
+    @freeze_time("2026-06-30")
+    def test_stale_scores_removed(self):
+        self.config.action_recompute()
+        self.assertTrue(self._score(self.partner_b))
+        self.env["account.move"].search(
+            [("partner_id", "=", self.partner_b.id)]
+        ).button_draft()
+        self.config.action_recompute()
+        self.assertFalse(self._score(self.partner_b))
+
+    @freeze_time("2026-06-30")
+    def test_batches_resume(self):
+        """A run cut after one batch resumes at its cursor."""
+        self.config.batch_size = 1
+        self.config._recompute_start()
+        self.assertEqual(self.config.run_total, 4)
+        self.assertEqual(self.config._recompute_batch(), 1)
+        first_cursor = self.config.run_cursor
+        # "crash": a new run picks up from the committed state
+        config = self.env["crm.rfm.config"].browse(self.config.id)
+        config.invalidate_recordset()
+        self.assertEqual(config.state, "running")
+        self.assertEqual(config.run_cursor, first_cursor)
+        while config._recompute_batch():
+            pass
+        config._recompute_finish()
+        self.assertEqual(config.last_run_count, 4)
+        self.assertEqual(self._score(self.partner_c).rfm_code, "555")
+
+    @freeze_time("2026-06-30")
+    def test_cron(self):
+        self.config.batch_size = 2
+        with self._no_commit(budget=1):
+            self.env["crm.rfm.config"].sudo()._cron_recompute()
+        # out of time after the first batch: the run waits at its cursor
+        self.assertEqual(self.config.state, "running")
+        self.assertEqual(self.config.run_done, 2)
+        with self._no_commit():
+            self.env["crm.rfm.config"].sudo()._cron_recompute()
+        self.assertEqual(self.config.state, "idle")
+        self.assertEqual(self.config.last_run_count, 4)
+        self.assertEqual(self._score(self.partner_a).rfm_code, "533")
+
+    def test_background_trigger(self):
+        cron = self.env.ref("crm_segmentation.ir_cron_rfm_recompute")
+        before = (
+            self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", cron.id)])
+        )
+        self.config.action_recompute_background()
+        self.assertEqual(
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count([("cron_id", "=", cron.id)]),
+            before + 1,
+        )
+
+    def test_bins_must_increase(self):
+        for bad in ("30,20,180,365", "1,2,3", "a,b,c,d", "1,1,2,3"):
+            with self.subTest(bins=bad), self.assertRaises(ValidationError):
+                self.config.recency_thresholds = bad
+                self.config.flush_recordset()
+        self.assertEqual(self.config.recency_thresholds, "30,90,180,365")
+
+    def test_class_ranges(self):
+        with self.assertRaises(ValidationError):
+            self.env["crm.rfm.class"].create({"name": "Bad", "r_min": 4, "r_max": 2})
+
+    def test_currency_without_rate(self):
+        currency = self.env.ref("base.CHF")
+        currency.active = True
+        currency.rate_ids.unlink()
+        move = self._invoices(
+            [(self.partner_b, "2026-01-05", 100, "out_invoice")], post=False
+        )
+        move.currency_id = currency
+        move.action_post()
+        with self.assertRaisesRegex(UserError, "CHF"):
+            self.config.action_recompute()
+
+    @freeze_time("2026-06-30")
+    def test_query_count_constant(self):
+        """The recompute costs the same queries for 4 or 24 customers."""
+        self.config.action_recompute()  # warm the caches
+        small = self._count_queries(self.config.action_recompute)
+        partners = self.env["res.partner"].create(
+            [{"name": f"Bulk {i}"} for i in range(20)]
+        )
+        self._invoices(
+            [(p, "2026-06-01", 100 + i, "out_invoice") for i, p in enumerate(partners)]
+        )
+        self.env.flush_all()
+        self.config.action_recompute()  # first time these customers get a row
+        self.env.invalidate_all()
+        with self.assertQueryCount(small):
+            self.config.action_recompute()
+        self.assertEqual(self.config.last_run_count, 24)
+
+    def test_demo_data(self):
+        self.assertTrue(self.env["crm.rfm.config"]._demo_populate(count=12))
+        segments = self.env["crm.segment"].search([("name", "=", "Big Spenders")])
+        self.assertTrue(segments.last_computed)
+        self.assertGreaterEqual(
+            self.env["crm.rfm.score"].search_count(
+                [("partner_id.name", "like", "Demo Customer")]
+            ),
+            12,
+        )
