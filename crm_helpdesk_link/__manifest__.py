@@ -19,6 +19,26 @@
     ],
     "data": [
         "security/crm_helpdesk_link_security.xml",
+        "security/ir.model.access.csv",
+        "security/ir_rule.xml",
+        "data/ir_cron.xml",
         "views/menus.xml",
+        "views/helpdesk_support_plan_views.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_ticket_team_views.xml",
+        "views/contract_contract_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_partner_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/portal_templates.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_helpdesk_link/static/src/js/crm_helpdesk_link_tour.esm.js",
+        ],
+    },
+    "demo": [
+        "demo/helpdesk_support_plan_demo.xml",
     ],
 }

@@ -2,3 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from . import test_install
+from . import test_coverage
+from . import test_sla
+from . import test_billing
+from . import test_upsell
+from . import test_access
+from . import test_ui

@@ -33,6 +33,18 @@ MENUS = {
             "crm_helpdesk_link.group_support_plan_manager",
         ],
     },
+    "crm_helpdesk_link.helpdesk_support_plan_menu": {
+        "parent": "crm_helpdesk_link.support_plan_menu",
+        "groups": [],
+    },
+    "crm_helpdesk_link.helpdesk_ticket_sla_report_menu": {
+        "parent": "helpdesk_mgmt.helpdesk_ticket_reporting_menu",
+        "groups": [],
+    },
+    "crm_helpdesk_link.helpdesk_ticket_billable_menu": {
+        "parent": "account.menu_finance_receivables",
+        "groups": ["account.group_account_invoice"],
+    },
 }
 
 # Groups the administrator holds from install.

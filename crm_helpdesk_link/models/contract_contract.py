@@ -1,0 +1,199 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
+
+HEALTH = [("good", "Good"), ("warning", "At Risk"), ("critical", "Critical")]
+
+
+class ContractContract(models.Model):
+    _inherit = "contract.contract"
+
+    support_plan_ids = fields.One2many("helpdesk.support.plan", "contract_id")
+    support_plan_count = fields.Integer(compute="_compute_support_counts")
+    helpdesk_ticket_ids = fields.One2many("helpdesk.ticket", "contract_id")
+    helpdesk_ticket_count = fields.Integer(compute="_compute_support_counts")
+    upsell_lead_ids = fields.One2many(
+        "crm.lead", "support_contract_id", string="Upsell Opportunities"
+    )
+    upsell_lead_count = fields.Integer(
+        string="Opportunity Count", compute="_compute_support_counts"
+    )
+    support_sla_breach_count = fields.Integer(
+        string="SLA Breaches", compute="_compute_support_health"
+    )
+    support_hours_used = fields.Float(
+        string="Hours Used (Period)", compute="_compute_support_health"
+    )
+    support_hours_included = fields.Float(
+        string="Hours Included (Period)", compute="_compute_support_health"
+    )
+    support_tickets_period = fields.Integer(
+        string="Tickets (Period)", compute="_compute_support_health"
+    )
+    support_health = fields.Selection(
+        HEALTH,
+        compute="_compute_support_health",
+        help="Critical: SLA breaches or hours beyond the included ones in the "
+        "current period. At risk: over 80% of the hours or tickets used.",
+    )
+
+    @api.constrains("date_start", "date_end")
+    def _check_support_dates(self):
+        for contract in self:
+            if (
+                contract.date_start
+                and contract.date_end
+                and contract.date_end < contract.date_start
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Contract %(contract)s ends (%(end)s) before it starts "
+                        "(%(start)s).",
+                        contract=contract.display_name,
+                        end=contract.date_end,
+                        start=contract.date_start,
+                    )
+                )
+
+    def _compute_support_counts(self):
+        # Counts what the user may read; no count at all without read access.
+        can_tickets = self.env["helpdesk.ticket"].has_access("read")
+        can_leads = self.env["crm.lead"].has_access("read")
+        for contract in self:
+            contract.support_plan_count = len(contract.support_plan_ids)
+            contract.helpdesk_ticket_count = (
+                len(contract.helpdesk_ticket_ids) if can_tickets else 0
+            )
+            contract.upsell_lead_count = (
+                len(contract.upsell_lead_ids) if can_leads else 0
+            )
+
+    def _compute_support_health(self):
+        today = fields.Date.context_today(self)
+        for contract in self:
+            # sudo: health is a summary; it must not depend on who reads it.
+            plans = contract.sudo().support_plan_ids.filtered(
+                lambda p, d=today: p._covers_date(d)
+            )
+            tickets = hours = included = ticket_quota = breaches = 0
+            for plan in plans:
+                count, used = plan._usage(today)
+                tickets += count
+                hours += used
+                included += plan.hour_quota
+                ticket_quota += plan.ticket_quota
+                p_start, p_end = plan._get_period(today)
+                breaches += sum(
+                    plan.ticket_ids.filtered(
+                        lambda t, s=p_start, e=p_end: s <= t.coverage_date <= e
+                    ).mapped("sla_breach_count")
+                )
+            contract.support_tickets_period = tickets
+            contract.support_hours_used = hours
+            contract.support_hours_included = included
+            contract.support_sla_breach_count = breaches
+            if breaches or (included and hours > included):
+                health = "critical"
+            elif (included and hours > 0.8 * included) or (
+                ticket_quota and tickets > 0.8 * ticket_quota
+            ):
+                health = "warning"
+            else:
+                health = "good"
+            contract.support_health = health
+
+    def _recurring_create_invoice(self, date_ref=False):
+        """Billable ticket hours waiting for the contract's next invoice."""
+        moves = super()._recurring_create_invoice(date_ref=date_ref)
+        pending = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .search(
+                [
+                    ("contract_id", "in", self.ids),
+                    ("billing_state", "=", "to_invoice"),
+                ],
+                order="id",
+            )
+        )
+        for contract in self:
+            tickets = pending.filtered(lambda t, c=contract: t.contract_id == c)
+            move = (moves & contract._get_related_invoices()).filtered(
+                lambda m: m.state == "draft"
+            )[:1]
+            if not tickets or not move:
+                continue
+            move.write(
+                {
+                    "invoice_line_ids": [
+                        Command.create(t._prepare_billable_line()) for t in tickets
+                    ]
+                }
+            )
+            tickets.billing_state = "invoiced"
+        return moves
+
+    @api.model
+    def _cron_upsell_expiring(self):
+        """Renewal opportunities for support plans ending soon."""
+        today = fields.Date.context_today(self)
+        for company in self.env["res.company"].search(
+            [("helpdesk_upsell_expiry_days", ">", 0)]
+        ):
+            limit = today + timedelta(days=company.helpdesk_upsell_expiry_days)
+            plans = self.env["helpdesk.support.plan"].search(
+                [
+                    ("company_id", "=", company.id),
+                    ("date_end", ">=", today),
+                    ("date_end", "<=", limit),
+                    ("contract_id.active", "=", True),
+                ]
+            )
+            for plan in plans:
+                contract = plan.contract_id
+                self.env["crm.lead"]._create_upsell(
+                    f"expiry:{contract.id}:{plan.date_end}",
+                    "expiry",
+                    self.env._(
+                        "Renewal: %(contract)s ends on %(date)s",
+                        contract=contract.display_name,
+                        date=plan.date_end,
+                    ),
+                    contract.commercial_partner_id,
+                    contract,
+                )
+        return True
+
+    def _support_action(self, xmlid, domain, context=None):
+        action = self.env["ir.actions.actions"]._for_xml_id(xmlid)
+        action["domain"] = domain
+        action["context"] = context or {}
+        return action
+
+    def action_view_helpdesk_tickets(self):
+        self.ensure_one()
+        return self._support_action(
+            "helpdesk_mgmt.helpdesk_ticket_action",
+            [("contract_id", "=", self.id)],
+            {"create": False},
+        )
+
+    def action_view_support_plans(self):
+        self.ensure_one()
+        return self._support_action(
+            "crm_helpdesk_link.helpdesk_support_plan_action",
+            [("contract_id", "=", self.id)],
+            {"default_contract_id": self.id},
+        )
+
+    def action_view_upsell_leads(self):
+        self.ensure_one()
+        return self._support_action(
+            "crm.crm_lead_opportunities",
+            [("support_contract_id", "=", self.id)],
+            {"create": False},
+        )

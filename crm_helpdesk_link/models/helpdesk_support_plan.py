@@ -1,0 +1,257 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+class HelpdeskSupportPlan(models.Model):
+    """Entitlement attached to a contract (or one of its lines)."""
+
+    _name = "helpdesk.support.plan"
+    _description = "Support Plan"
+    _inherit = ["mail.thread"]
+    _order = "date_start desc, id"
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    contract_id = fields.Many2one(
+        "contract.contract",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        tracking=True,
+        domain="[('contract_type', '=', 'sale')]",
+    )
+    contract_line_id = fields.Many2one(
+        "contract.line",
+        index=True,
+        ondelete="cascade",
+        domain="[('contract_id', '=', contract_id)]",
+        help="Optional: when set, the plan follows the dates of this line "
+        "instead of those of the whole contract.",
+    )
+    company_id = fields.Many2one(
+        related="contract_id.company_id", store=True, index=True, readonly=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        related="contract_id.commercial_partner_id",
+        store=True,
+        index=True,
+        readonly=True,
+    )
+    date_start = fields.Date(compute="_compute_dates", store=True, index=True)
+    date_end = fields.Date(compute="_compute_dates", store=True, index=True)
+    period_type = fields.Selection(
+        [("month", "Monthly"), ("quarter", "Quarterly"), ("year", "Yearly")],
+        string="Quota Period",
+        required=True,
+        default="month",
+        tracking=True,
+        help="Quotas restart every period, counted from the plan's start date.",
+    )
+    ticket_quota = fields.Integer(
+        string="Tickets per Period",
+        tracking=True,
+        help="Tickets included per period. 0 means no limit.",
+    )
+    hour_quota = fields.Float(
+        string="Hours per Period",
+        tracking=True,
+        help="Support hours included per period. 0 means no limit.",
+    )
+    product_ids = fields.Many2many(
+        "product.product",
+        string="Covered Products",
+        help="Leave products and categories empty to cover every product.",
+    )
+    product_categ_ids = fields.Many2many(
+        "product.category",
+        string="Covered Categories",
+        help="Products of these categories (and their subcategories) are covered.",
+    )
+    response_hours = fields.Float(
+        tracking=True,
+        help="SLA: working hours (team calendar) to the first response. 0: no SLA.",
+    )
+    resolution_hours = fields.Float(
+        tracking=True,
+        help="SLA: working hours (team calendar) to the resolution. 0: no SLA.",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    hourly_rate = fields.Monetary(
+        string="Billable Hourly Rate",
+        tracking=True,
+        help="Rate of the hours billed outside coverage. 0: the company rate.",
+    )
+    billable_product_id = fields.Many2one(
+        "product.product",
+        domain="[('type', '=', 'service')]",
+        help="Product of the billable invoice lines. Empty: the company product.",
+    )
+    ticket_ids = fields.One2many("helpdesk.ticket", "support_plan_id")
+    ticket_count = fields.Integer(compute="_compute_usage")
+    period_start = fields.Date(string="Current Period Start", compute="_compute_usage")
+    period_end = fields.Date(string="Current Period End", compute="_compute_usage")
+    tickets_used = fields.Integer(compute="_compute_usage")
+    hours_used = fields.Float(compute="_compute_usage")
+    tickets_remaining = fields.Integer(compute="_compute_usage")
+    hours_remaining = fields.Float(compute="_compute_usage")
+
+    @api.depends(
+        "contract_id.date_start",
+        "contract_id.date_end",
+        "contract_line_id.date_start",
+        "contract_line_id.date_end",
+    )
+    def _compute_dates(self):
+        for plan in self:
+            source = plan.contract_line_id or plan.contract_id
+            plan.date_start = source.date_start
+            plan.date_end = source.date_end
+
+    @api.constrains(
+        "ticket_quota",
+        "hour_quota",
+        "response_hours",
+        "resolution_hours",
+        "hourly_rate",
+    )
+    def _check_quotas(self):
+        for plan in self:
+            if min(
+                plan.ticket_quota,
+                plan.hour_quota,
+                plan.response_hours,
+                plan.resolution_hours,
+            ) < 0 or (plan.hourly_rate < 0):
+                raise ValidationError(
+                    self.env._(
+                        "Support plan '%(plan)s': quotas, SLA hours and the "
+                        "hourly rate cannot be negative.",
+                        plan=plan.name,
+                    )
+                )
+
+    @api.constrains("contract_id", "contract_line_id")
+    def _check_contract_line(self):
+        for plan in self:
+            if plan.contract_line_id and plan.contract_line_id.contract_id != (
+                plan.contract_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Support plan '%(plan)s': the contract line must belong "
+                        "to the plan's contract.",
+                        plan=plan.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Periods and usage
+    # ------------------------------------------------------------------
+
+    def _get_period(self, day):
+        """Return (start, end) of the quota period containing ``day``.
+
+        Periods are counted from the plan's start date, so a plan starting on
+        the 15th has periods from the 15th to the 14th.
+        """
+        self.ensure_one()
+        start = self.date_start
+        if not start or not day or day < start:
+            return False, False
+        step = PERIOD_MONTHS[self.period_type]
+        months = (day.year - start.year) * 12 + day.month - start.month
+        k = months // step
+        p_start = start + relativedelta(months=k * step)
+        if p_start > day:
+            k -= 1
+            p_start = start + relativedelta(months=k * step)
+        p_end = start + relativedelta(months=(k + 1) * step) - relativedelta(days=1)
+        return p_start, p_end
+
+    def _covers_date(self, day):
+        self.ensure_one()
+        return bool(
+            self.date_start
+            and self.date_start <= day
+            and (not self.date_end or day <= self.date_end)
+        )
+
+    def _covers_product(self, product):
+        """No product on the ticket: the product filter does not apply."""
+        self.ensure_one()
+        if not product or not (self.product_ids or self.product_categ_ids):
+            return True
+        if product in self.product_ids:
+            return True
+        path = product.categ_id.parent_path or ""
+        return any(
+            categ.parent_path and path.startswith(categ.parent_path)
+            for categ in self.product_categ_ids
+        )
+
+    def _match_rank(self, product):
+        """Lower is stronger: explicit product, then category, then all."""
+        self.ensure_one()
+        if product and product in self.product_ids:
+            return 0
+        if product and self.product_categ_ids:
+            return 1
+        return 2
+
+    def _usage(self, day, exclude_ticket=None):
+        """Tickets and hours consumed in the period containing ``day``."""
+        self.ensure_one()
+        p_start, p_end = self._get_period(day)
+        if not p_start:
+            return 0, 0.0
+        domain = [
+            ("support_plan_id", "=", self.id),
+            ("coverage_date", ">=", p_start),
+            ("coverage_date", "<=", p_end),
+        ]
+        if exclude_ticket:
+            domain.append(("id", "not in", exclude_ticket.ids))
+        rows = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group(domain, [], ["__count", "support_hours:sum"])
+        )
+        count, hours = rows[0] if rows else (0, 0.0)
+        return count, hours or 0.0
+
+    @api.depends("ticket_ids", "ticket_quota", "hour_quota", "period_type")
+    def _compute_usage(self):
+        today = fields.Date.context_today(self)
+        for plan in self:
+            plan.ticket_count = len(plan.ticket_ids)
+            p_start, p_end = plan._get_period(today) if plan.id else (False, False)
+            plan.period_start = p_start
+            plan.period_end = p_end
+            count, hours = plan._usage(today) if p_start else (0, 0.0)
+            plan.tickets_used = count
+            plan.hours_used = hours
+            plan.tickets_remaining = (
+                max(plan.ticket_quota - count, 0) if plan.ticket_quota else 0
+            )
+            plan.hours_remaining = (
+                max(plan.hour_quota - hours, 0.0) if plan.hour_quota else 0.0
+            )
+
+    def action_view_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "helpdesk_mgmt.helpdesk_ticket_action"
+        )
+        action["domain"] = [("support_plan_id", "=", self.id)]
+        action["context"] = {"default_support_plan_id": self.id}
+        return action

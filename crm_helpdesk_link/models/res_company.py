@@ -1,0 +1,46 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    helpdesk_billing_mode = fields.Selection(
+        string="Billing of Support Hours",
+        selection=[
+            ("contract", "On the contract's next invoice"),
+            ("separate", "On a separate draft invoice"),
+        ],
+        default="contract",
+        required=True,
+        help="Where the billable hours of a closed ticket go. Tickets without "
+        "a running contract always get a separate draft invoice.",
+    )
+    helpdesk_billable_product_id = fields.Many2one(
+        "product.product",
+        string="Billable Support Product",
+        domain="[('type', '=', 'service')]",
+    )
+    helpdesk_hourly_rate = fields.Monetary(
+        string="Default Support Hourly Rate", currency_field="currency_id"
+    )
+    helpdesk_upsell_over_quota = fields.Integer(
+        string="Upsell After Over-quota Tickets",
+        default=3,
+        help="Create an opportunity once a contract has this many over-quota "
+        "tickets in one period. 0 disables the rule.",
+    )
+    helpdesk_upsell_uncovered = fields.Integer(
+        string="Upsell After Uncovered Tickets",
+        default=3,
+        help="Create an opportunity once a customer opens this many uncovered "
+        "or expired tickets in one month. 0 disables the rule.",
+    )
+    helpdesk_upsell_expiry_days = fields.Integer(
+        string="Upsell Days Before Expiry",
+        default=30,
+        help="Create a renewal opportunity for contracts with a support plan "
+        "ending within this many days. 0 disables the rule.",
+    )

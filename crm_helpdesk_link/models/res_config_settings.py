@@ -1,0 +1,27 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    helpdesk_billing_mode = fields.Selection(
+        related="company_id.helpdesk_billing_mode", readonly=False
+    )
+    helpdesk_billable_product_id = fields.Many2one(
+        related="company_id.helpdesk_billable_product_id", readonly=False
+    )
+    helpdesk_hourly_rate = fields.Monetary(
+        related="company_id.helpdesk_hourly_rate", readonly=False
+    )
+    helpdesk_upsell_over_quota = fields.Integer(
+        related="company_id.helpdesk_upsell_over_quota", readonly=False
+    )
+    helpdesk_upsell_uncovered = fields.Integer(
+        related="company_id.helpdesk_upsell_uncovered", readonly=False
+    )
+    helpdesk_upsell_expiry_days = fields.Integer(
+        related="company_id.helpdesk_upsell_expiry_days", readonly=False
+    )

@@ -1,0 +1,46 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import fields, models
+
+from .contract_contract import HEALTH
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    support_plan_count = fields.Integer(compute="_compute_support_health")
+    support_health = fields.Selection(
+        HEALTH,
+        compute="_compute_support_health",
+        help="Worst health of the customer's running support contracts.",
+    )
+    support_sla_breach_count = fields.Integer(
+        string="SLA Breaches", compute="_compute_support_health"
+    )
+
+    def _compute_support_health(self):
+        order = [h[0] for h in HEALTH]
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            # sudo: a summary for whoever sees the customer, no contract data.
+            plans = (
+                self.env["helpdesk.support.plan"]
+                .sudo()
+                .search([("partner_id", "=", commercial.id)])
+            )
+            contracts = plans.contract_id.filtered("active")
+            partner.support_plan_count = len(plans)
+            partner.support_sla_breach_count = sum(
+                contracts.mapped("support_sla_breach_count")
+            )
+            healths = contracts.mapped("support_health")
+            partner.support_health = max(healths, key=order.index) if healths else False
+
+    def action_view_support_plans(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "crm_helpdesk_link.helpdesk_support_plan_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        return action

@@ -1,0 +1,99 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import SupportCommon
+
+
+@tagged("post_install", "-at_install")
+class TestUpsell(SupportCommon):
+    def _leads(self, rule):
+        return (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search([("upsell_rule", "=", rule)])
+        )
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_over_quota_opportunity_once(self):
+        self.company.helpdesk_upsell_over_quota = 2
+        self.plan.ticket_quota = 1
+        self._ticket()
+        self._ticket()
+        self.assertFalse(self._leads("over_quota"))
+        third = self._ticket()
+        lead = self._leads("over_quota")
+        self.assertEqual(len(lead), 1)
+        self.assertEqual(lead.type, "opportunity")
+        self.assertEqual(lead.helpdesk_ticket_id, third)
+        self.assertEqual(lead.support_contract_id, self.contract)
+        self.assertEqual(lead.user_id, self.salesperson)
+        self.assertEqual(lead.partner_id, self.customer)
+        self._ticket()
+        self.assertEqual(len(self._leads("over_quota")), 1)
+        self.assertEqual(third.lead_count, 1)
+        self.assertEqual(self.contract.upsell_lead_count, 1)
+
+    def test_over_quota_new_period_new_opportunity(self):
+        self.company.helpdesk_upsell_over_quota = 1
+        self.plan.ticket_quota = 1
+        with freeze_time("2026-03-10 10:00:00"):
+            self._ticket()
+            self._ticket()
+        with freeze_time("2026-04-10 10:00:00"):
+            self._ticket()
+            self._ticket()
+        self.assertEqual(len(self._leads("over_quota")), 2)
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_uncovered_opportunity(self):
+        self.company.helpdesk_upsell_uncovered = 2
+        self._ticket(partner_id=self.other_customer.id)
+        self.assertFalse(self._leads("uncovered"))
+        self._ticket(partner_id=self.other_customer.id)
+        self._ticket(partner_id=self.other_customer.id)
+        lead = self._leads("uncovered")
+        self.assertEqual(len(lead), 1)
+        self.assertEqual(lead.partner_id, self.other_customer)
+
+    def test_expiring_contract_opportunity(self):
+        self.company.helpdesk_upsell_expiry_days = 30
+        Contract = self.env["contract.contract"]
+        with freeze_time("2026-11-01"):
+            Contract._cron_upsell_expiring()
+            self.assertFalse(self._leads("expiry"))
+        with freeze_time("2026-12-10"):
+            Contract._cron_upsell_expiring()
+            Contract._cron_upsell_expiring()
+        lead = self._leads("expiry")
+        self.assertEqual(len(lead), 1)
+        self.assertEqual(lead.support_contract_id, self.contract)
+        self.assertIn(str(date(2026, 12, 31)), lead.name)
+        # A lost opportunity is not raised again.
+        lead.action_set_lost()
+        with freeze_time("2026-12-11"):
+            Contract._cron_upsell_expiring()
+        self.assertEqual(len(self._leads("expiry")), 1)
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_smart_buttons(self):
+        ticket = self._ticket()
+        action = self.contract.action_view_helpdesk_tickets()
+        self.assertEqual(self.env["helpdesk.ticket"].search(action["domain"]), ticket)
+        action = self.contract.action_view_support_plans()
+        self.assertEqual(
+            self.env["helpdesk.support.plan"].search(action["domain"]), self.plan
+        )
+        self.assertEqual(ticket.action_view_contract()["res_id"], self.contract.id)
+        action = self.customer.action_view_support_plans()
+        self.assertEqual(
+            self.env["helpdesk.support.plan"].search(action["domain"]), self.plan
+        )
+        self.assertEqual(self.plan.action_view_tickets()["domain"][0][2], self.plan.id)
+        self.assertEqual(self.customer.support_plan_count, 1)
+        self.assertEqual(self.customer.support_health, "good")
