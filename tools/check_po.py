@@ -5,7 +5,9 @@
 
 Usage: check_po.py ADDON_DIR... [--lang es]
 Each addon's ``i18n/<lang>.po`` must translate every msgid of ``i18n/<addon>.pot``
-with a non-empty, non-fuzzy msgstr. Standard library only.
+with a non-empty, non-fuzzy msgstr. A word that reads the same in both languages
+("ID", "Total") keeps an empty msgstr, as OCA's po-pretty-format wants, and says
+so with the translator comment ``# same as msgid``. Standard library only.
 """
 
 import argparse
@@ -15,15 +17,19 @@ from pathlib import Path
 
 
 def parse_po(path):
-    """Return {msgid: (msgstr, fuzzy)} for the entries of a .po/.pot file."""
+    """Return {msgid: (msgstr, fuzzy)} for the entries of a .po/.pot file.
+
+    An entry marked ``# same as msgid`` counts as translated by its msgid.
+    """
     entries = {}
-    cur = {"msgid": None, "msgstr": None, "fuzzy": False}
+    cur = {"msgid": None, "msgstr": None, "fuzzy": False, "same": False}
     field = None
 
     def flush():
         if cur["msgid"]:  # the header has an empty msgid
-            entries[cur["msgid"]] = (cur["msgstr"] or "", cur["fuzzy"])
-        cur.update(msgid=None, msgstr=None, fuzzy=False)
+            msgstr = cur["msgstr"] or (cur["msgid"] if cur["same"] else "")
+            entries[cur["msgid"]] = (msgstr, cur["fuzzy"])
+        cur.update(msgid=None, msgstr=None, fuzzy=False, same=False)
 
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
@@ -32,6 +38,8 @@ def parse_po(path):
                 flush()
             if line.startswith("#,") and "fuzzy" in line:
                 cur["fuzzy"] = True
+            if line == "# same as msgid":
+                cur["same"] = True
         elif line.startswith("msgid "):
             if cur["msgstr"] is not None:
                 flush()
