@@ -5,4 +5,5 @@ from . import test_install
 from . import test_pricing
 from . import test_approval
 from . import test_flow
+from . import test_lead_production
 from . import test_tour
