@@ -15,6 +15,8 @@ BYPASS_GROUP = "crm_pipeline_ext.group_pipeline_bypass"
 # Context key carrying the reason of a gate bypass. It is only honoured for
 # members of the bypass group, so passing it over RPC grants nothing.
 BYPASS_KEY = "pipeline_gate_bypass_reason"
+# Move types shown as the invoices of a quote, as sale.order.invoice_ids does.
+INVOICE_TYPES = ("out_invoice", "out_refund")
 
 
 class CrmLead(models.Model):
@@ -52,6 +54,12 @@ class CrmLead(models.Model):
     )
     all_order_count = fields.Integer(
         string="All Quotes", compute="_compute_order_state_summary"
+    )
+    quote_invoice_count = fields.Integer(
+        string="Invoices",
+        compute="_compute_quote_invoice_count",
+        help="Customer invoices and credit notes of the opportunity's quotes "
+        "that you can read.",
     )
     stage_history_ids = fields.One2many("crm.lead.stage.history", "lead_id")
     stage_history_count = fields.Integer(compute="_compute_stage_history_count")
@@ -110,6 +118,64 @@ class CrmLead(models.Model):
             "res_model": "sale.order",
             "view_mode": "list,form",
             "domain": [("opportunity_id", "=", self.id)],
+            "context": {"create": False, "edit": False, "delete": False},
+        }
+
+    def _get_quote_invoice_ids(self):
+        """Return {lead id: set of invoice ids} for the customer invoices and
+        credit notes of the quotes of ``self``.
+
+        One grouped query for all the leads, whatever their number; Odoo's
+        own record rules on quote lines and invoice lines decide what the
+        current user gets, nothing is read as superuser.
+        """
+        if not (
+            self.env["sale.order.line"].has_access("read")
+            and self.env["account.move.line"].has_access("read")
+        ):
+            return {}
+        groups = self.env["sale.order.line"]._read_group(
+            [
+                ("order_id.opportunity_id", "in", self.ids),
+                ("invoice_lines", "!=", False),
+            ],
+            ["order_id.opportunity_id", "invoice_lines"],
+        )
+        lines = self.env["account.move.line"].union(*(line for _lead, line in groups))
+        # Both reads below are prefetched for all the lines at once.
+        invoice_ids = set(
+            lines.move_id.filtered_domain([("move_type", "in", INVOICE_TYPES)]).ids
+        )
+        result = {}
+        for lead, line in groups:
+            if lead and line and line.move_id.id in invoice_ids:
+                result.setdefault(lead.id, set()).add(line.move_id.id)
+        return result
+
+    @api.depends("order_ids.order_line.invoice_lines")
+    @api.depends_context("uid")
+    def _compute_quote_invoice_count(self):
+        invoices = self._get_quote_invoice_ids()
+        for lead in self:
+            lead.quote_invoice_count = len(invoices.get(lead.id, ()))
+
+    def action_view_quote_invoices(self):
+        """Invoices and credit notes of the opportunity's quotes, read-only."""
+        self.ensure_one()
+        invoice_ids = sorted(self._get_quote_invoice_ids().get(self.id, ()))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invoices"),
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "views": [
+                (
+                    self.env.ref("crm_pipeline_ext.account_move_view_list_lead").id,
+                    "list",
+                ),
+                (False, "form"),
+            ],
+            "domain": [("id", "in", invoice_ids)],
             "context": {"create": False, "edit": False, "delete": False},
         }
 

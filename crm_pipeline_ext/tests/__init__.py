@@ -9,3 +9,4 @@ from . import test_kpi_report
 from . import test_forecast
 from . import test_roles
 from . import test_ui_tour
+from . import test_quote_invoices
