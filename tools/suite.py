@@ -162,24 +162,11 @@ def build_venv_from_source(src, cmd):
     return python
 
 
-def pip_install_once(python, requirements, label, extra_args=()):
-    """pip install, remembered by a stamp keyed on interpreter and contents."""
-    key = sha(os.path.realpath(python), "\n".join(requirements), *extra_args)
-    stamp = CACHE / f"{label}-{key}.ok"
-    if stamp.exists():
-        return
-    say(f"installing {label} into {python}")
-    cmd = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    cmd += list(extra_args) + list(requirements)
-    run(cmd)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(" ".join(requirements) + "\n")
-
-
+# Prints the requirement lines (read on stdin) that the interpreter lacks.
 REQ_CHECK_CODE = r"""
 import importlib.metadata as md, re, sys
 missing = []
-for raw in open(sys.argv[1]):
+for raw in sys.stdin:
     line = raw.split("#")[0].strip()
     if not line:
         continue
@@ -196,29 +183,25 @@ print("\n".join(missing))
 """
 
 
-def ensure_requirements(python):
-    """Install requirements.txt into ``python`` unless already satisfied."""
-    req_file = ROOT / "requirements.txt"
-    out = run(
-        [python, "-c", REQ_CHECK_CODE, str(req_file)],
+def ensure_installed(python, requirements, label):
+    """pip install into ``python`` the requirement lines it does not satisfy."""
+    missing = run(
+        [python, "-c", REQ_CHECK_CODE],
+        input="\n".join(requirements),
         capture_output=True,
         text=True,
-    ).stdout.split()
-    if not out:
+    ).stdout.splitlines()
+    missing = [line for line in missing if line.strip()]
+    if not missing:
         return
-    say(f"installing requirements.txt into {python} (missing: {', '.join(out)})")
-    run(
-        [
-            python,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--disable-pip-version-check",
-            "-r",
-            str(req_file),
-        ]
-    )
+    say(f"installing {label} into {python} (missing: {', '.join(missing)})")
+    pip = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    run(pip + missing)
+
+
+def ensure_requirements(python):
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    ensure_installed(python, lines, "requirements.txt")
 
 
 def ensure_chromium():
@@ -307,6 +290,10 @@ class Postgres:
         env = dict(os.environ, HOME=self.os_user.pw_dir or "/tmp")
         return run(cmd, preexec_fn=demote, env=env, cwd="/", **kw)
 
+    def _use_fallback_base(self):
+        self.base = Path(f"/var/tmp/crm-suite-{sha(ROOT, n=8)}")
+        self.data = self.base / "data"
+
     def _chown(self, path):
         if self.os_user is not None:
             os.chown(path, self.os_user.pw_uid, self.os_user.pw_gid)
@@ -327,8 +314,7 @@ class Postgres:
         if not self._owner_can_reach():
             # the clone lives where the cluster's OS user cannot go (e.g. under
             # a 0700 home): keep the cluster in a private temp dir instead
-            self.base = Path(f"/var/tmp/crm-suite-{sha(ROOT, n=8)}")
-            self.data = self.base / "data"
+            self._use_fallback_base()
             self.base.mkdir(parents=True, exist_ok=True)
             self._chown(self.base)
             say(f"cluster kept in {self.base} (project dir not reachable)")
@@ -384,8 +370,13 @@ class Postgres:
         say(f"PostgreSQL running on socket {sock} (data in {self.data})")
         return self
 
-    def stop(self):
-        if self.external or not self.started_here:
+    def stop(self, force=False):
+        """Stop the embedded cluster if this process started it (or ``force``)."""
+        if self.external or not (self.started_here or force):
+            return
+        if not (self.data / "PG_VERSION").exists():
+            self._use_fallback_base()
+        if not (self.data / "PG_VERSION").exists():
             return
         self._as_owner(
             [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"],
@@ -525,7 +516,7 @@ def cmd_lint(_args):
         CACHE.mkdir(parents=True, exist_ok=True)
         run([python, "-m", "venv", str(LINT_VENV)])
     lint_py = str(LINT_VENV / "bin" / "python")
-    pip_install_once(lint_py, LINT_REQUIREMENTS, "lint")
+    ensure_installed(lint_py, LINT_REQUIREMENTS, "lint tools")
     bindir = LINT_VENV / "bin"
     steps = [
         ("ruff check", [str(bindir / "ruff"), "check", "."]),
@@ -848,11 +839,7 @@ def cmd_setup(_args):
 
 
 def cmd_stop(_args):
-    pg = Postgres()
-    if pg.external:
-        return 0
-    pg.started_here = True
-    pg.stop()
+    Postgres().stop(force=True)
     return 0
 
 
