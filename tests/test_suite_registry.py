@@ -108,3 +108,27 @@ class TestSuiteRegistry(TransactionCase):
             for field in registry[model_name]._fields.values():
                 if field.relational:
                     self.assertIn(field.comodel_name, registry, f"{field}")
+
+    def test_every_suite_model_has_access_rights_and_company_rule(self):
+        """DESIGN: every new model has access rights and multi-company rules."""
+        models_seen = 0
+        for name in self.env.registry:
+            model = self.env.registry[name]
+            if model._original_module not in SUITE or model._abstract:
+                continue
+            models_seen += 1
+            access = self.env["ir.model.access"].search_count(
+                [("model_id.model", "=", name)]
+            )
+            self.assertTrue(access, f"{name} has no access rights")
+            company = model._fields.get("company_id")
+            if company is None or not company.store:
+                continue
+            rules = self.env["ir.rule"].search(
+                [("model_id.model", "=", name), ("global", "=", True)]
+            )
+            self.assertTrue(
+                any("company_ids" in (rule.domain_force or "") for rule in rules),
+                f"{name} has a company but no global multi-company rule",
+            )
+        self.assertGreater(models_seen, 0)
