@@ -89,13 +89,30 @@ class CrmQuoteAuthority(models.Model):
     @api.model
     def _for_user(self, user, team, company):
         """The authority of a salesperson: their own row, else their team's."""
-        domain = Domain("company_id", "in", [company.id, False])
-        rows = self.search(
-            domain
+        return self._pricer_candidates(user, team, company)._pricer_pick(
+            user, team, company
+        )
+
+    @api.model
+    def _pricer_candidates(self, users, teams, companies):
+        """One search for the rows :meth:`_pricer_pick` may choose from.
+
+        ``users``/``teams`` may hold empty records: those match rows without a
+        user/team, as ``_for_user`` always did.
+        """
+        return self.search(
+            Domain("company_id", "in", companies.ids + [False])
             & (
-                Domain("user_id", "=", user.id)
-                | Domain("team_id", "=", team.id if team else False)
+                Domain("user_id", "in", [u.id or False for u in users] or [False])
+                | Domain("team_id", "in", [t.id or False for t in teams] or [False])
             )
+        )
+
+    def _pricer_pick(self, user, team, company):
+        """Among ``self`` (candidates), the row of ``user`` else of ``team``."""
+        rows = self.filtered(
+            lambda r: r.company_id.id in (company.id, False)
+            and (r.user_id == user or r.team_id == team)
         )
         own = rows.filtered(lambda r: r.user_id == user)
         return own[:1] or rows.filtered(lambda r: team and r.team_id == team)[:1]

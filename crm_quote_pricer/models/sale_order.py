@@ -68,6 +68,12 @@ class SaleOrder(models.Model):
             Domain("can_approve", "=", True)
             & Domain("company_id", "in", self.company_id.ids + [False])
         )
+        # One search for every order's own/team authority, picked per order.
+        candidates = Authority._pricer_candidates(
+            [order.user_id for order in self],
+            [order.team_id for order in self],
+            self.company_id,
+        )
         for order in self:
             lines = order.order_line.filtered(
                 lambda line: line.product_id
@@ -80,7 +86,7 @@ class SaleOrder(models.Model):
             )
             order.pricer_min_margin = min(margins) if margins else 0.0
             order.pricer_below_floor = any(lines.mapped("pricer_below_floor"))
-            authority = Authority._for_user(
+            authority = candidates._pricer_pick(
                 order.user_id, order.team_id, order.company_id
             )
             order.pricer_needs_approval = bool(lines) and not order._pricer_within(

@@ -9,50 +9,44 @@ from odoo.exceptions import AccessError, ValidationError
 # Line fields whose change voids an approval of the quote.
 PRICING_FIELDS = ("price_unit", "product_uom_qty", "discount", "product_id")
 
+# Fields filled by ``_compute_pricer_result`` from the rate-card engine.
+PRICER_RESULT_FIELDS = (
+    "pricer_waterfall",
+    "pricer_list_price",
+    "pricer_cost",
+    "pricer_margin_floor",
+    "pricer_down_payment",
+)
+
+
+def _pricer_result_field(field_type, string, **kwargs):
+    """A stored snapshot of the pricing engine, computed before create."""
+    return field_type(
+        string=string,
+        compute="_compute_pricer_result",
+        store=True,
+        precompute=True,
+        readonly=True,
+        **kwargs,
+    )
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    pricer_waterfall = fields.Json(
-        string="Price Waterfall",
-        compute="_compute_pricer_result",
-        store=True,
-        precompute=True,
-        readonly=True,
+    pricer_waterfall = _pricer_result_field(
+        fields.Json,
+        "Price Waterfall",
         copy=True,
         help="Snapshot of the rules applied when the line was priced: it keeps "
         "the rule names and amounts, so it stays readable if rules change.",
     )
-    pricer_list_price = fields.Float(
-        string="List Price (Pricer)",
-        digits="Product Price",
-        compute="_compute_pricer_result",
-        store=True,
-        precompute=True,
-        readonly=True,
+    pricer_list_price = _pricer_result_field(
+        fields.Float, "List Price (Pricer)", digits="Product Price"
     )
-    pricer_cost = fields.Float(
-        string="Cost",
-        digits="Product Price",
-        compute="_compute_pricer_result",
-        store=True,
-        precompute=True,
-        readonly=True,
-    )
-    pricer_margin_floor = fields.Float(
-        string="Margin Floor (%)",
-        compute="_compute_pricer_result",
-        store=True,
-        precompute=True,
-        readonly=True,
-    )
-    pricer_down_payment = fields.Float(
-        string="Down Payment (%)",
-        compute="_compute_pricer_result",
-        store=True,
-        precompute=True,
-        readonly=True,
-    )
+    pricer_cost = _pricer_result_field(fields.Float, "Cost", digits="Product Price")
+    pricer_margin_floor = _pricer_result_field(fields.Float, "Margin Floor (%)")
+    pricer_down_payment = _pricer_result_field(fields.Float, "Down Payment (%)")
     pricer_margin = fields.Float(
         string="Margin (%)", compute="_compute_pricer_margin", digits=(16, 2)
     )
@@ -167,11 +161,8 @@ class SaleOrderLine(models.Model):
                 line._pricer_assign(results.get(line))
             else:
                 # Confirmed lines keep the snapshot they were sold with.
-                line.pricer_waterfall = line.pricer_waterfall
-                line.pricer_list_price = line.pricer_list_price
-                line.pricer_cost = line.pricer_cost
-                line.pricer_margin_floor = line.pricer_margin_floor
-                line.pricer_down_payment = line.pricer_down_payment
+                for fname in PRICER_RESULT_FIELDS:
+                    line[fname] = line[fname]
 
     def _pricer_assign(self, result):
         self.ensure_one()

@@ -4,6 +4,38 @@
 from odoo.tests import TransactionCase, new_test_user
 
 
+def make_mto_product(env, name, component_name, component_qty=1.0, **vals):
+    """A storable product made to order (MTO + Manufacture) from one component.
+
+    Returns ``(component, product)``; ``vals`` adds to or overrides the
+    product's values (prices, taxes, invoicing policy).
+    """
+    mto = env.ref("stock.route_warehouse0_mto")
+    mto.action_unarchive()
+    routes = mto | env.ref("mrp.route_warehouse0_manufacture")
+    component = env["product.product"].create(
+        {"name": component_name, "is_storable": True, "standard_price": 5.0}
+    )
+    product = env["product.product"].create(
+        {
+            "name": name,
+            "is_storable": True,
+            "route_ids": [(6, 0, routes.ids)],
+            **vals,
+        }
+    )
+    env["mrp.bom"].create(
+        {
+            "product_tmpl_id": product.product_tmpl_id.id,
+            "product_qty": 1,
+            "bom_line_ids": [
+                (0, 0, {"product_id": component.id, "product_qty": component_qty})
+            ],
+        }
+    )
+    return component, product
+
+
 class PricerCase(TransactionCase):
     @classmethod
     def setUpClass(cls):

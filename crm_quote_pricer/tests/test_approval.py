@@ -174,6 +174,46 @@ class TestApproval(PricerCase):
         order.order_line.discount = 20.0
         self.assertTrue(order.pricer_needs_approval)
 
+    def test_authority_batch(self):
+        """Orders of several sellers get each their own or their team's row,
+        with the same number of queries for 2 orders as for 10."""
+        team = self.env["crm.team"].create({"name": "Batch deals"})
+        seller = new_test_user(
+            self.env,
+            login="pricer_batch_seller",
+            groups="sales_team.group_sale_salesman",
+        )
+        self.env["crm.quote.authority"].create(
+            {"team_id": team.id, "max_discount": 15.0, "min_margin": 0.0}
+        )
+
+        def batch(size):
+            orders = self.env["sale.order"]
+            for index in range(size):
+                order = self._order(user=seller if index % 2 else self.salesman)
+                order.team_id = team
+                order.order_line.discount = 12.0
+                orders |= order
+            self.env.flush_all()
+            self.env.invalidate_all()
+            return orders
+
+        def count(orders):
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            orders.mapped("pricer_needs_approval")
+            return self.env.cr.sql_log_count - start
+
+        small, large = batch(2), batch(10)
+        count(small)  # warm up
+        self.assertEqual(count(small), count(large))
+        # The salesman's own 5% row wins over the team's 15%; the seller
+        # without a row of their own falls back to the team.
+        for order in large:
+            self.assertEqual(
+                order.pricer_needs_approval, order.user_id == self.salesman
+            )
+
     def test_margin_authority(self):
         order = self._order()
         order.order_line.price_unit = 54.0  # 7.4% margin, 0% granted over 100?

@@ -5,7 +5,7 @@ from ast import literal_eval
 
 from odoo.tests import new_test_user, tagged
 
-from .common import PricerCase
+from .common import PricerCase, make_mto_product
 
 
 @tagged("post_install", "-at_install")
@@ -17,32 +17,15 @@ class TestFlow(PricerCase):
             cls.env["account.chart.template"].try_loading(
                 "generic_coa", company=cls.env.company, install_demo=False
             )
-        cls.env.ref("stock.route_warehouse0_mto").action_unarchive()
-        routes = cls.env.ref("stock.route_warehouse0_mto") | cls.env.ref(
-            "mrp.route_warehouse0_manufacture"
-        )
-        cls.component = cls.env["product.product"].create(
-            {"name": "Steel tube", "is_storable": True, "standard_price": 5.0}
-        )
-        cls.machine = cls.env["product.product"].create(
-            {
-                "name": "Press frame",
-                "is_storable": True,
-                "list_price": 1000.0,
-                "standard_price": 600.0,
-                "invoice_policy": "delivery",
-                "route_ids": [(6, 0, routes.ids)],
-                "taxes_id": [(6, 0, [])],
-            }
-        )
-        cls.env["mrp.bom"].create(
-            {
-                "product_tmpl_id": cls.machine.product_tmpl_id.id,
-                "product_qty": 1,
-                "bom_line_ids": [
-                    (0, 0, {"product_id": cls.component.id, "product_qty": 4})
-                ],
-            }
+        cls.component, cls.machine = make_mto_product(
+            cls.env,
+            "Press frame",
+            "Steel tube",
+            component_qty=4,
+            list_price=1000.0,
+            standard_price=600.0,
+            invoice_policy="delivery",
+            taxes_id=[(6, 0, [])],
         )
         cls.production_manager = new_test_user(
             cls.env, login="pricer_prod_manager", groups="mrp.group_mrp_manager"

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import PricerCase
+from .common import PricerCase, make_mto_product
 
 
 @tagged("post_install", "-at_install")
@@ -13,31 +13,14 @@ class TestLeadProduction(PricerCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.ref("stock.route_warehouse0_mto").action_unarchive()
-        routes = cls.env.ref("stock.route_warehouse0_mto") | cls.env.ref(
-            "mrp.route_warehouse0_manufacture"
-        )
-        cls.component = cls.env["product.product"].create(
-            {"name": "Lead tube", "is_storable": True, "standard_price": 5.0}
-        )
-        cls.machine = cls.env["product.product"].create(
-            {
-                "name": "Lead press",
-                "is_storable": True,
-                "list_price": 1000.0,
-                "standard_price": 600.0,
-                "route_ids": [(6, 0, routes.ids)],
-                "taxes_id": [(6, 0, [])],
-            }
-        )
-        cls.env["mrp.bom"].create(
-            {
-                "product_tmpl_id": cls.machine.product_tmpl_id.id,
-                "product_qty": 1,
-                "bom_line_ids": [
-                    (0, 0, {"product_id": cls.component.id, "product_qty": 2})
-                ],
-            }
+        cls.component, cls.machine = make_mto_product(
+            cls.env,
+            "Lead press",
+            "Lead tube",
+            component_qty=2,
+            list_price=1000.0,
+            standard_price=600.0,
+            taxes_id=[(6, 0, [])],
         )
         cls.env["crm.quote.authority"].create(
             {"user_id": cls.salesman.id, "max_discount": 10.0, "min_margin": 0.0}

@@ -3,6 +3,8 @@
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import make_mto_product
+
 
 @tagged("post_install", "-at_install")
 class TestTour(HttpCase):
@@ -12,27 +14,8 @@ class TestTour(HttpCase):
             env["account.chart.template"].try_loading(
                 "generic_coa", company=env.company, install_demo=False
             )
-        env.ref("stock.route_warehouse0_mto").action_unarchive()
-        routes = env.ref("stock.route_warehouse0_mto") | env.ref(
-            "mrp.route_warehouse0_manufacture"
-        )
-        component = env["product.product"].create(
-            {"name": "Tour tube", "is_storable": True, "standard_price": 5.0}
-        )
-        machine = env["product.product"].create(
-            {
-                "name": "Tour press",
-                "is_storable": True,
-                "list_price": 1000.0,
-                "standard_price": 500.0,
-                "route_ids": [(6, 0, routes.ids)],
-            }
-        )
-        env["mrp.bom"].create(
-            {
-                "product_tmpl_id": machine.product_tmpl_id.id,
-                "bom_line_ids": [(0, 0, {"product_id": component.id})],
-            }
+        _component, machine = make_mto_product(
+            env, "Tour press", "Tour tube", list_price=1000.0, standard_price=500.0
         )
         env["crm.quote.price.rule"].create(
             {
