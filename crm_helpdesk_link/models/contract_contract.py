@@ -74,14 +74,15 @@ class ContractContract(models.Model):
 
     def _compute_support_health(self):
         today = fields.Date.context_today(self)
+        # sudo: health is a summary; it must not depend on who reads it.
+        usage = self.sudo().support_plan_ids._usage_batch(today)
         for contract in self:
-            # sudo: health is a summary; it must not depend on who reads it.
             plans = contract.sudo().support_plan_ids.filtered(
                 lambda p, d=today: p._covers_date(d)
             )
             tickets = hours = included = ticket_quota = breaches = 0
             for plan in plans:
-                count, used = plan._usage(today)
+                count, used = usage.get(plan.id, (0, 0.0))
                 tickets += count
                 hours += used
                 included += plan.hour_quota

@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
@@ -207,37 +208,49 @@ class HelpdeskSupportPlan(models.Model):
             return 1
         return 2
 
-    def _usage(self, day, exclude_ticket=None):
+    def _usage(self, day):
         """Tickets and hours consumed in the period containing ``day``."""
         self.ensure_one()
-        p_start, p_end = self._get_period(day)
-        if not p_start:
-            return 0, 0.0
-        domain = [
-            ("support_plan_id", "=", self.id),
-            ("coverage_date", ">=", p_start),
-            ("coverage_date", "<=", p_end),
-        ]
-        if exclude_ticket:
-            domain.append(("id", "not in", exclude_ticket.ids))
+        return self._usage_batch(day).get(self.id, (0, 0.0))
+
+    def _usage_batch(self, day):
+        """{plan id: (tickets, hours)} of the periods containing ``day``.
+
+        One query for all the plans, whatever their periods.
+        """
+        domains = []
+        for plan in self:
+            p_start, p_end = plan._get_period(day)
+            if p_start and isinstance(plan.id, int):
+                domains.append(
+                    Domain("support_plan_id", "=", plan.id)
+                    & Domain("coverage_date", ">=", p_start)
+                    & Domain("coverage_date", "<=", p_end)
+                )
+        if not domains:
+            return {}
         rows = (
             self.env["helpdesk.ticket"]
             .sudo()
             .with_context(active_test=False)
-            ._read_group(domain, [], ["__count", "support_hours:sum"])
+            ._read_group(
+                Domain.OR(domains),
+                ["support_plan_id"],
+                ["__count", "support_hours:sum"],
+            )
         )
-        count, hours = rows[0] if rows else (0, 0.0)
-        return count, hours or 0.0
+        return {plan.id: (count, hours or 0.0) for plan, count, hours in rows}
 
     @api.depends("ticket_ids", "ticket_quota", "hour_quota", "period_type")
     def _compute_usage(self):
         today = fields.Date.context_today(self)
+        usage = self._usage_batch(today)
         for plan in self:
             plan.ticket_count = len(plan.ticket_ids)
             p_start, p_end = plan._get_period(today) if plan.id else (False, False)
             plan.period_start = p_start
             plan.period_end = p_end
-            count, hours = plan._usage(today) if p_start else (0, 0.0)
+            count, hours = usage.get(plan.id, (0, 0.0))
             plan.tickets_used = count
             plan.hours_used = hours
             plan.tickets_remaining = (

@@ -291,11 +291,12 @@ class HelpdeskTicket(models.Model):
     @api.depends("support_plan_id", "coverage_state")
     def _compute_remaining(self):
         today = fields.Date.context_today(self)
+        usage = self.support_plan_id.sudo()._usage_batch(today)
         for ticket in self:
             plan = ticket.support_plan_id.sudo()
             tickets = hours = 0
             if plan and plan._covers_date(today):
-                count, used = plan._usage(today)
+                count, used = usage.get(plan.id, (0, 0.0))
                 if plan.ticket_quota:
                     tickets = max(plan.ticket_quota - count, 0)
                 if plan.hour_quota:

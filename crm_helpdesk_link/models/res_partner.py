@@ -21,14 +21,15 @@ class ResPartner(models.Model):
 
     def _compute_support_health(self):
         order = [h[0] for h in HEALTH]
+        # sudo: a summary for whoever sees the customer, no contract data.
+        all_plans = (
+            self.env["helpdesk.support.plan"]
+            .sudo()
+            .search([("partner_id", "in", self.commercial_partner_id.ids)])
+        )
         for partner in self:
             commercial = partner.commercial_partner_id
-            # sudo: a summary for whoever sees the customer, no contract data.
-            plans = (
-                self.env["helpdesk.support.plan"]
-                .sudo()
-                .search([("partner_id", "=", commercial.id)])
-            )
+            plans = all_plans.filtered(lambda p, c=commercial: p.partner_id == c)
             contracts = plans.contract_id.filtered("active")
             partner.support_plan_count = len(plans)
             partner.support_sla_breach_count = sum(

@@ -229,3 +229,40 @@ class TestCoverage(SupportCommon):
             self.assertEqual(queries(tickets), small)
             self.env.invalidate_all()
             self.assertEqual(tickets.mapped("coverage_state"), states)
+
+    def test_usage_is_set_based(self):
+        """Plan usage and tickets left cost the same queries for 1 or 4 plans."""
+        with freeze_time("2026-03-10 10:00:00"):
+            plans = self.plan
+            for i in range(3):
+                contract = self._create_contract(
+                    f"Extra {i}", date(2026, 1, 1), date(2026, 12, 31)
+                )
+                plans |= self.plan.copy({"contract_id": contract.id})
+            tickets = self.env["helpdesk.ticket"]
+            for i, plan in enumerate(plans):
+                for _n in range(i + 1):
+                    tickets |= self._ticket(support_plan_id=plan.id, support_hours=1.0)
+            self.assertEqual(plans.mapped("tickets_used"), [1, 2, 3, 4])
+            self.assertEqual(plans.mapped("hours_used"), [1.0, 2.0, 3.0, 4.0])
+            self.assertEqual(plans.mapped("tickets_remaining"), [1, 0, 0, 0])
+            self.assertEqual(plans.mapped("hours_remaining"), [3.0, 2.0, 1.0, 0.0])
+            self.assertEqual(
+                tickets.mapped("tickets_remaining"), [1] + [0] * 9, tickets
+            )
+
+            def queries(records, method):
+                self.env.flush_all()
+                self.env.invalidate_all()
+                start = self.env.cr.sql_log_count
+                getattr(records, method)()
+                return self.env.cr.sql_log_count - start
+
+            self.assertEqual(
+                queries(plans, "_compute_usage"),
+                queries(plans[:1], "_compute_usage"),
+            )
+            self.assertEqual(
+                queries(tickets, "_compute_remaining"),
+                queries(tickets[:1], "_compute_remaining"),
+            )
