@@ -5,6 +5,22 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
+def first_invalid_rfm_range(records):
+    """Return the first of ``records`` (RFM classes, segments: anything with
+    r/f/m_min and r/f/m_max) whose R, F or M range is not
+    ``1 <= min <= max <= 5``; an empty recordset when all are valid."""
+    return records.filtered(
+        lambda rec: not all(
+            1 <= low <= high <= 5
+            for low, high in (
+                (rec.r_min, rec.r_max),
+                (rec.f_min, rec.f_max),
+                (rec.m_min, rec.m_max),
+            )
+        )
+    )[:1]
+
+
 class CrmRfmClass(models.Model):
     """Maps RFM codes to a named class: the first class (by sequence) whose
     ranges contain the R, F and M scores wins."""
@@ -32,17 +48,12 @@ class CrmRfmClass(models.Model):
 
     @api.constrains("r_min", "r_max", "f_min", "f_max", "m_min", "m_max")
     def _check_ranges(self):
-        for rec in self:
-            for low, high in (
-                (rec.r_min, rec.r_max),
-                (rec.f_min, rec.f_max),
-                (rec.m_min, rec.m_max),
-            ):
-                if not (1 <= low <= high <= 5):
-                    raise ValidationError(
-                        self.env._(
-                            "RFM class %(name)s: every range must go from a score "
-                            "to a higher or equal score, between 1 and 5.",
-                            name=rec.name,
-                        )
-                    )
+        bad = first_invalid_rfm_range(self)
+        if bad:
+            raise ValidationError(
+                self.env._(
+                    "RFM class %(name)s: every range must go from a score "
+                    "to a higher or equal score, between 1 and 5.",
+                    name=bad.name,
+                )
+            )

@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from .crm_rfm_class import first_invalid_rfm_range
+
 _logger = logging.getLogger(__name__)
 
 PERSONA_TOP = 5
@@ -181,20 +183,15 @@ class CrmSegment(models.Model):
 
     @api.constrains("r_min", "r_max", "f_min", "f_max", "m_min", "m_max")
     def _check_score_ranges(self):
-        for rec in self:
-            for low, high in (
-                (rec.r_min, rec.r_max),
-                (rec.f_min, rec.f_max),
-                (rec.m_min, rec.m_max),
-            ):
-                if not (1 <= low <= high <= 5):
-                    raise ValidationError(
-                        self.env._(
-                            "Segment %(name)s: score ranges go from 1 to 5, the "
-                            "lower bound first.",
-                            name=rec.name,
-                        )
-                    )
+        bad = first_invalid_rfm_range(self)
+        if bad:
+            raise ValidationError(
+                self.env._(
+                    "Segment %(name)s: score ranges go from 1 to 5, the "
+                    "lower bound first.",
+                    name=bad.name,
+                )
+            )
 
     @api.constrains("revenue_min", "revenue_max", "last_order_from", "last_order_to")
     def _check_bounds(self):

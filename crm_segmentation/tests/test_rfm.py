@@ -153,6 +153,23 @@ class TestRfm(SegmentationCommon):
     def test_class_ranges(self):
         with self.assertRaises(ValidationError):
             self.env["crm.rfm.class"].create({"name": "Bad", "r_min": 4, "r_max": 2})
+        # every axis is checked, and the bounds 1..5 too; a valid one passes
+        for bad in (
+            {"f_min": 4, "f_max": 2},
+            {"m_min": 4, "m_max": 2},
+            {"r_min": 0},
+            {"m_max": 6},
+        ):
+            with (
+                self.subTest(vals=bad),
+                self.assertRaises(ValidationError) as caught,
+            ):
+                self.env["crm.rfm.class"].create({"name": "Bad", **bad})
+            self.assertIn("RFM class Bad", str(caught.exception))
+        good = self.env["crm.rfm.class"].create(
+            {"name": "Good", "r_min": 5, "f_min": 2, "f_max": 2, "m_max": 1}
+        )
+        self.assertEqual((good.r_min, good.f_max, good.m_max), (5, 2, 1))
 
     def test_currency_without_rate(self):
         currency = self.env.ref("base.CHF")

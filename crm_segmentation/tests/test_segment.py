@@ -88,6 +88,28 @@ class TestSegment(SegmentationCommon):
         with self.assertRaisesRegex(ValidationError, "references itself"):
             one.exclude_segment_ids = [Command.set(two.ids)]
 
+    def test_score_ranges(self):
+        seg = self._segment(r_min=2, r_max=4)
+        for bad in (
+            {"r_min": 5, "r_max": 4},
+            {"f_min": 3, "f_max": 2},
+            {"m_min": 5, "m_max": 1},
+            {"f_min": 0},
+            {"r_max": 6},
+        ):
+            with (
+                self.subTest(vals=bad),
+                self.assertRaises(ValidationError) as caught,
+            ):
+                seg.write(bad)
+                seg.flush_recordset()
+            self.assertIn("score ranges go from 1 to 5", str(caught.exception))
+        seg.invalidate_recordset()  # read back what the database kept
+        self.assertEqual(
+            (seg.r_min, seg.r_max, seg.f_min, seg.f_max, seg.m_min, seg.m_max),
+            (2, 4, 1, 5, 1, 5),
+        )
+
     def test_bad_domains(self):
         for bad in (
             "[('name', '=',",
