@@ -431,8 +431,17 @@ class CrmTerritory(models.Model):
                     all_ids,
                 )
             )
+            # every column the UPDATE set, or the cache would serve stale values
             Lead.browse(all_ids).invalidate_recordset(
-                ["territory_id", "user_id", "team_id", "company_id", "date_open"]
+                [
+                    "territory_id",
+                    "user_id",
+                    "team_id",
+                    "company_id",
+                    "date_open",
+                    "write_uid",
+                    "write_date",
+                ]
             )
             self.env["crm.lead.stage.history"].invalidate_model(["company_id"])
         return plan

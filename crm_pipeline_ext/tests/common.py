@@ -11,41 +11,22 @@ class PipelineCommon(TransactionCase):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
         cls.other_company = cls.env["res.company"].create({"name": "Other Co"})
-        cls.leader = new_test_user(
-            cls.env,
-            login="pe_leader",
-            name="Team Leader",
-            groups="sales_team.group_sale_salesman_all_leads",
+        salesman = "sales_team.group_sale_salesman"
+        cls.leader = cls._user(
+            "leader", "Team Leader", "sales_team.group_sale_salesman_all_leads"
         )
-        cls.salesman = new_test_user(
-            cls.env,
-            login="pe_salesman",
-            name="Salesman",
-            groups="sales_team.group_sale_salesman",
+        cls.salesman = cls._user("salesman", "Salesman", salesman)
+        cls.salesman2 = cls._user("salesman2", "Salesman Two", salesman)
+        cls.manager = cls._user(
+            "manager", "Sales Manager", "sales_team.group_sale_manager"
         )
-        cls.salesman2 = new_test_user(
-            cls.env,
-            login="pe_salesman2",
-            name="Salesman Two",
-            groups="sales_team.group_sale_salesman",
+        cls.bypasser = cls._user(
+            "bypasser", "Bypasser", "crm_pipeline_ext.group_pipeline_bypass"
         )
-        cls.manager = new_test_user(
-            cls.env,
-            login="pe_manager",
-            name="Sales Manager",
-            groups="sales_team.group_sale_manager",
-        )
-        cls.bypasser = new_test_user(
-            cls.env,
-            login="pe_bypasser",
-            name="Bypasser",
-            groups="crm_pipeline_ext.group_pipeline_bypass",
-        )
-        cls.other_user = new_test_user(
-            cls.env,
-            login="pe_other",
-            name="Other Company User",
-            groups="sales_team.group_sale_manager",
+        cls.other_user = cls._user(
+            "other",
+            "Other Company User",
+            "sales_team.group_sale_manager",
             company_id=cls.other_company.id,
             company_ids=[cls.other_company.id],
         )
@@ -86,6 +67,13 @@ class PipelineCommon(TransactionCase):
         )
         cls.item_budget = cls.stage_proposal.checklist_item_ids
         cls.partner = cls.env["res.partner"].create({"name": "Gate Customer"})
+
+    @classmethod
+    def _user(cls, key, name, groups, **kwargs):
+        """A test user with login ``pe_<key>``."""
+        return new_test_user(
+            cls.env, login=f"pe_{key}", name=name, groups=groups, **kwargs
+        )
 
     @classmethod
     def _lead(cls, **vals):

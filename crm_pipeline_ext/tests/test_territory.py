@@ -183,6 +183,20 @@ class TestTerritory(PipelineCommon):
             self.assertFalse(leads.filtered(lambda lead: not lead.user_id))
         self.assertLessEqual(counts[1], counts[0], counts)
 
+    def test_sql_routing_refreshes_cache(self):
+        """The set-based UPDATE bypasses the ORM: whatever was cached before
+        must not be served afterwards."""
+        leads = self._backlog(4)
+        leads.fetch(["territory_id", "user_id", "team_id", "date_open", "write_uid"])
+        self.assertFalse(leads.territory_id)
+        self.env["crm.territory"].with_user(self.manager)._route_leads(leads)
+        for lead in leads:
+            self.assertTrue(lead.territory_id)
+            self.assertTrue(lead.user_id)
+            self.assertEqual(lead.team_id, self.team_es)
+            self.assertTrue(lead.date_open)
+            self.assertEqual(lead.write_uid, self.manager)
+
     def test_backlog_cron(self):
         leads = self._backlog(5)
         self.assertFalse(leads.user_id)
