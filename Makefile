@@ -6,10 +6,12 @@
 #   make lint   ruff, ruff format --check, pylint-odoo (OCA mandatory checks)
 #   make stop   stop the embedded PostgreSQL cluster
 #   make setup  only find Odoo and install the requirements and chromium
+#   make bench  benchmarks at SIZE=S (default), M or L; see bench/README.md
 PYTHON ?= python3
 SUITE := $(PYTHON) tools/suite.py
 
-.PHONY: run test lint stop setup
+.PHONY: run test lint stop setup bench
+SIZE ?= S
 run:
 	@$(SUITE) run
 test:
@@ -20,3 +22,5 @@ stop:
 	@$(SUITE) stop
 setup:
 	@$(SUITE) setup
+bench:
+	@$(PYTHON) tools/bench.py --size $(SIZE)

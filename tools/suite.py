@@ -571,7 +571,8 @@ class OdooRun:
     checks the log: no test is expected then.
     """
 
-    def __init__(self, odoo, db, install, tags):
+    def __init__(self, odoo, db, install, tags, demo=None):
+        self.demo = tags is None if demo is None else demo
         self.odoo = odoo
         self.db = db
         self.install = install
@@ -586,10 +587,9 @@ class OdooRun:
         start = time.time()
         self.odoo.pg.drop_db(self.db)
         self.log.parent.mkdir(parents=True, exist_ok=True)
+        mode = ["--with-demo"] if self.demo else []
         if self.tags:
-            mode = ["--test-enable", "--test-tags", ",".join(self.tags)]
-        else:
-            mode = ["--with-demo"]
+            mode += ["--test-enable", "--test-tags", ",".join(self.tags)]
         cmd = self.odoo.cmd(
             "-d",
             self.db,
@@ -641,9 +641,9 @@ class OdooRun:
         status = "ok" if self.ok else "FAILED"
         if not self.tags:
             say(
-                f"{self.db}: {status} - installed {', '.join(self.install)} with "
-                f"demo data ({self.seconds:.0f}s, exit {self.returncode}, "
-                f"log {self.log})"
+                f"{self.db}: {status} - installed {', '.join(self.install)} "
+                f"{'with' if self.demo else 'without'} demo data "
+                f"({self.seconds:.0f}s, exit {self.returncode}, log {self.log})"
             )
             self._explain()
             return
@@ -683,8 +683,9 @@ def cmd_addon(args):
     return 0 if job.ok else 1
 
 
-def run_pytest(python, odoo, db):
-    log = LOCAL / "logs" / "pytest.log"
+def run_pytest(python, odoo, db, args=("tests",), log_name="pytest.log"):
+    log = LOCAL / "logs" / log_name
+    log.parent.mkdir(parents=True, exist_ok=True)
     cmd = [
         python,
         "-m",
@@ -696,9 +697,9 @@ def run_pytest(python, odoo, db):
         f"--odoo-database={db}",
         f"--odoo-config={odoo.config}",
         "--odoo-http",
-        "tests",
+        *args,
     ]
-    say("pytest (pytest-odoo) on tests/")
+    say(f"pytest (pytest-odoo) on {' '.join(args)}")
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
     output = proc.stdout + proc.stderr
     log.write_text("$ " + shlex.join(cmd) + "\n" + output)
@@ -721,6 +722,24 @@ def run_pytest(python, odoo, db):
     if proc.returncode == 5:
         say("pytest collected no test")
     return ok, counts["passed"], counts["failed"] + errors
+
+
+def cmd_pytest(args):
+    """Developer loop for tests/: pytest on a database with all four addons.
+
+    The database (``crmdev_all`` by default) is installed once and reused;
+    ``--fresh`` reinstalls it. The cluster is left running.
+    """
+    python, _pg, odoo = prepare("test", need_chromium=True)
+    if args.fresh or not odoo.pg.db_exists(args.db):
+        job = OdooRun(odoo, args.db, ADDONS, None, demo=False)
+        job().report()
+        if not job.ok:
+            return 1
+    ok, _passed, _failed = run_pytest(
+        python, odoo, args.db, args.pytest_args or ["tests"], f"pytest-{args.db}.log"
+    )
+    return 0 if ok else 1
 
 
 def cmd_test(args):
@@ -855,6 +874,12 @@ def main(argv=None):
     sub.add_parser("lint", help="ruff, ruff format --check, pylint-odoo")
     p_addon = sub.add_parser("addon", help="test addons in a fresh db (dev loop)")
     p_addon.add_argument("addons", nargs="+")
+    p_pytest = sub.add_parser(
+        "pytest", help="pytest tests/ on a reused all-addons db (dev loop)"
+    )
+    p_pytest.add_argument("--db", default="crmdev_all")
+    p_pytest.add_argument("--fresh", action="store_true")
+    p_pytest.add_argument("pytest_args", nargs=argparse.REMAINDER)
     sub.add_parser("stop", help="stop the embedded PostgreSQL cluster")
     sub.add_parser("setup", help="find Odoo, install requirements and chromium")
     args = parser.parse_args(argv)
@@ -863,6 +888,7 @@ def main(argv=None):
         "test": cmd_test,
         "lint": cmd_lint,
         "addon": cmd_addon,
+        "pytest": cmd_pytest,
         "stop": cmd_stop,
         "setup": cmd_setup,
     }[args.command]
