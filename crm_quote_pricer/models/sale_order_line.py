@@ -212,7 +212,10 @@ class SaleOrderLine(models.Model):
         for line, result in results.items():
             line._pricer_assign(result)
             if result["steps"]:
-                line.update(
+                # update() writes field by field, and sale drops a write of
+                # technical_price_unit alone unless it comes from a compute:
+                # a hand-typed price would stay the reference of the discount
+                line.with_context(sale_write_from_compute=True).update(
                     {
                         "price_unit": result["price"],
                         "technical_price_unit": result["price"],
@@ -235,6 +238,9 @@ class SaleOrderLine(models.Model):
             any(f in vals for f in ("price_unit", "discount", "technical_price_unit"))
             and not self.env.su
             and not self.env.user.has_group("sales_team.group_sale_salesman")
+            # posting a down payment makes Odoo write its line's price as the
+            # billing user; that line follows the invoice, it is no quote price
+            and self.filtered(lambda line: not line.is_downpayment)
         ):
             raise AccessError(
                 self.env._("Only sales users may change quote prices or discounts.")
