@@ -1,0 +1,268 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Two companies: a user of company A sees nothing of company B.
+
+For every company-bound model of the suite (rules, territories, plans,
+segments, snapshots, scores, histories, KPI views), one record is made in
+each company. A user of company A who holds every manager role of the suite
+must see its own company's record and none of company B's, through the five
+ways a client reads data: search (list views), read (forms), search_count,
+_read_group (pivot, graph, grouped lists) and export_data (export).
+"""
+
+from datetime import date
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+MANAGER_GROUPS = ",".join(
+    [
+        "sales_team.group_sale_manager",
+        "crm_pipeline_ext.group_territory_manager",
+        "crm_quote_pricer.group_pricing_manager",
+        "crm_helpdesk_link.group_support_plan_manager",
+        "crm_segmentation.group_segmentation_manager",
+        "mass_mailing.group_mass_mailing_user",
+        "base.group_allow_export",
+    ]
+)
+
+
+@tagged("post_install", "-at_install", "crm_suite")
+class TestMultiCompany(TransactionCase):
+    test_module = "crm_suite"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company_a = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": "Company B (MC)"})
+        cls.env.user.company_ids |= cls.company_b
+        cls.user_a = new_test_user(
+            cls.env,
+            login="mc_user_a",
+            groups=MANAGER_GROUPS,
+            company_id=cls.company_a.id,
+            company_ids=[Command.set(cls.company_a.ids)],
+        )
+        cls.user_b = new_test_user(
+            cls.env,
+            login="mc_user_b",
+            groups=MANAGER_GROUPS,
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Shared customer", "is_company": True}
+        )
+        cls.service = cls.env["product.product"].create(
+            {"name": "MC support hour", "type": "service"}
+        )
+        cls.stage = cls.env["crm.stage"].search([], limit=1)
+        cls.records = {
+            company: cls._make_all(company, user)
+            for company, user in (
+                (cls.company_a, cls.user_a),
+                (cls.company_b, cls.user_b),
+            )
+        }
+
+    @classmethod
+    def _make_all(cls, company, user):
+        """{model: record of ``company``} for every company-bound model."""
+        env = cls.env(
+            context=dict(
+                cls.env.context,
+                allowed_company_ids=company.ids,
+                crm_pipeline_ext_no_routing=True,
+            )
+        )
+        co = company.id
+        name = company.name
+        rec = {}
+        rule = env["crm.quote.price.rule"].create(
+            {"name": f"Rule {name}", "percent": 5.0, "company_id": co}
+        )
+        rec["crm.quote.price.rule"] = rule
+        rec["crm.quote.price.rule.tier"] = env["crm.quote.price.rule.tier"].create(
+            {"rule_id": rule.id, "min_qty": 0.0, "discount": 1.0}
+        )
+        rec["crm.quote.authority"] = env["crm.quote.authority"].create(
+            {"user_id": user.id, "company_id": co, "max_discount": 5.0}
+        )
+        territory = env["crm.territory"].create(
+            {"name": f"Territory {name}", "company_id": co}
+        )
+        rec["crm.territory"] = territory
+        rec["crm.territory.zip"] = env["crm.territory.zip"].create(
+            {"territory_id": territory.id, "zip_from": "28"}
+        )
+        rec["crm.territory.member"] = env["crm.territory.member"].create(
+            {"territory_id": territory.id, "user_id": user.id}
+        )
+        contract = env["contract.contract"].create(
+            {
+                "name": f"Contract {name}",
+                "partner_id": cls.customer.id,
+                "company_id": co,
+                "contract_type": "sale",
+                "line_recurrence": True,
+                "date_start": date(2026, 1, 1),
+                "contract_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": cls.service.id,
+                            "name": "Support",
+                            "quantity": 1,
+                            "price_unit": 100.0,
+                            "recurring_rule_type": "monthly",
+                            "recurring_interval": 1,
+                            "date_start": date(2026, 1, 1),
+                            "date_end": date(2026, 12, 31),
+                        }
+                    )
+                ],
+            }
+        )
+        rec["helpdesk.support.plan"] = env["helpdesk.support.plan"].create(
+            {"name": f"Plan {name}", "contract_id": contract.id, "period_type": "month"}
+        )
+        segment = env["crm.segment"].create(
+            {"name": f"Segment {name}", "company_id": co}
+        )
+        rec["crm.segment"] = segment
+        score = env["crm.rfm.score"].create(
+            {"partner_id": cls.customer.id, "company_id": co, "r_score": 3}
+        )
+        rec["crm.rfm.score"] = score
+        rec["crm.segment.member"] = env["crm.segment.member"].create(
+            {"segment_id": segment.id, "partner_id": cls.customer.id}
+        )
+        rec["crm.segment.persona.line"] = env["crm.segment.persona.line"].create(
+            {"segment_id": segment.id, "kind": "country", "name": f"Land {name}"}
+        )
+        snapshot = env["crm.segment.snapshot"].create({"company_id": co})
+        rec["crm.segment.snapshot"] = snapshot
+        rec["crm.segment.snapshot.line"] = env["crm.segment.snapshot.line"].create(
+            {
+                "snapshot_id": snapshot.id,
+                "company_id": co,
+                "segment_id": segment.id,
+                "partner_id": cls.customer.id,
+            }
+        )
+        rec["crm.rfm.config"] = env["crm.rfm.config"]._get_for_company(company)
+        rec["crm.rfm.class"] = env["crm.rfm.class"].create(
+            {"name": f"Class {name}", "company_id": co}
+        )
+        lead = env["crm.lead"].create(
+            {
+                "name": f"Lead {name}",
+                "type": "opportunity",
+                "user_id": user.id,
+                "company_id": co,
+                "expected_revenue": 1000.0,
+                "stage_id": cls.stage.id,
+            }
+        )
+        rec["crm.lead.stage.history"] = env["crm.lead.stage.history"].search(
+            [("lead_id", "=", lead.id)]
+        )
+        rec["crm.forecast.snapshot"] = env["crm.forecast.snapshot"].create(
+            {
+                "snapshot_date": date(2026, 1, 5),
+                "period": date(2026, 2, 1),
+                "user_id": user.id,
+                "company_id": co,
+                "forecast_category": "commit",
+                "expected_revenue": 1000.0,
+            }
+        )
+        cls.env.flush_all()
+        for view in ("crm.salesperson.kpi.report", "crm.forecast.accuracy.report"):
+            rec[view] = (
+                cls.env[view]
+                .sudo()
+                .search([("company_id", "=", co)], limit=1)
+                .sudo(False)
+            )
+        return rec
+
+    def _channels(self, model, mine, theirs):
+        """The ways a client reads ``model``; each returns a list of problems."""
+        Model = self.env[model].with_user(self.user_a)
+        problems = []
+        found = Model.search([])
+        if theirs in found:
+            problems.append("search lists it")
+        if mine not in found:
+            problems.append("search misses the user's own company record")
+        if Model.search_count([("id", "=", theirs.id)]):
+            problems.append("search_count counts it")
+        if not Model.search_count([("id", "=", mine.id)]):
+            problems.append("search_count misses the own record")
+        try:
+            theirs.with_user(self.user_a).read(["display_name"])
+            problems.append("read returns it")
+        except AccessError:
+            pass
+        groups = Model._read_group([], ["company_id"], ["__count"])
+        companies = {company for company, _count in groups}
+        if self.company_b in companies:
+            problems.append("_read_group groups it")
+        if self.company_a not in companies:
+            problems.append("_read_group misses the own company")
+        exported = found.export_data([".id", "company_id/.id"])["datas"]
+        if any(str(row[0]) == str(theirs.id) for row in exported):
+            problems.append("export_data exports it")
+        if any(str(row[1]) == str(self.company_b.id) for row in exported):
+            problems.append("export_data exports company B's data")
+        try:
+            theirs.with_user(self.user_a).export_data(["display_name"])
+            problems.append("export_data of its id returns it")
+        except AccessError:
+            pass
+        return problems
+
+    @mute_logger("odoo.models", "odoo.addons.base.models.ir_rule")
+    def test_company_a_sees_nothing_of_company_b(self):
+        mine_all = self.records[self.company_a]
+        theirs_all = self.records[self.company_b]
+        report, checked = [], 0
+        for model, theirs in theirs_all.items():
+            mine = mine_all[model]
+            self.assertTrue(mine and theirs, f"{model}: no record to test with")
+            self.assertEqual(len(theirs), 1, model)
+            self.assertEqual(theirs.sudo().company_id, self.company_b, model)
+            self.assertEqual(mine.sudo().company_id, self.company_a, model)
+            # company B's own user does see it: the checks are not vacuous
+            self.assertTrue(
+                self.env[model]
+                .with_user(self.user_b)
+                .search_count([("id", "=", theirs.id)]),
+                f"{model}: company B's user cannot see its own record",
+            )
+            report += [f"{model}: {p}" for p in self._channels(model, mine, theirs)]
+            checked += 1
+        self.assertGreaterEqual(checked, 19)
+        self.assertFalse(report, "\n".join(report))
+
+    def test_company_b_records_cannot_be_linked_from_company_a(self):
+        """Creating in company A with company B's records is refused."""
+        theirs = self.records[self.company_b]
+        env_a = self.env(user=self.user_a)
+        self.env.invalidate_all()  # as in a new request: nothing of B in cache
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            env_a["crm.quote.price.rule.tier"].create(
+                {"rule_id": theirs["crm.quote.price.rule"].id, "min_qty": 5.0}
+            )
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            env_a["crm.segment.member"].create(
+                {
+                    "segment_id": theirs["crm.segment"].id,
+                    "partner_id": self.env["res.partner"].create({"name": "New"}).id,
+                }
+            )

@@ -1,0 +1,362 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Bad input over JSON-RPC, the way an integration calls: a clear error and
+no partial write.
+
+Each case logs in over HTTP as a non-admin user and calls one public method
+of a suite model through /web/dataset/call_kw with a malformed domain, a
+wrong type, a huge or negative value or an unknown id. The answer must be a
+JSON-RPC error whose exception is one the user can act on (UserError,
+ValidationError, AccessError, MissingError; ValueError where the ORM itself
+rejects a malformed domain or value), never an internal error, and no row of
+the suite's models may have changed.
+"""
+
+from datetime import date
+
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+CLEAR = {
+    "odoo.exceptions.UserError",
+    "odoo.exceptions.ValidationError",
+    "odoo.exceptions.AccessError",
+    "odoo.exceptions.MissingError",
+}
+# the ORM's own checks of a domain or of a value's type
+ORM_VALUE = CLEAR | {"builtins.ValueError"}
+
+UNKNOWN = 2_000_000_000  # a valid int4 id no record has
+HUGE = 10**15
+
+# (case, login, model, method, args, kwargs, accepted exceptions)
+# Record ids are given as "@key" and resolved from the fixtures at run time.
+# fmt: off
+CASES = [
+    # malformed domains
+    ("segment domain: syntax", "seg", "crm.segment", "write",
+     [["@segment"], {"partner_domain": "[('name', '=' "}], {}, CLEAR),
+    ("segment domain: code", "seg", "crm.segment", "write",
+     [["@segment"], {"partner_domain": "__import__('os').getcwd()"}], {}, CLEAR),
+    ("segment domain: unknown field", "seg", "crm.segment", "write",
+     [["@segment"], {"partner_domain": "[('no_such_field', '=', 1)]"}], {}, CLEAR),
+    ("segment domain: not a list", "seg", "crm.segment", "create",
+     [{"name": "Bad", "partner_domain": "42"}], {}, CLEAR),
+    ("stage gate domain: syntax", "manager", "crm.stage", "write",
+     [["@stage"], {"gate_domain": "[(('probability'"}], {}, CLEAR),
+    ("stage gate domain: unknown field", "manager", "crm.stage", "write",
+     [["@stage"], {"gate_domain": "[('nope', '>', 1)]"}], {}, CLEAR),
+    ("search_read: unknown field", "seg", "crm.segment", "search_read",
+     [[["no_such_field", "=", 1]]], {"fields": ["name"]}, ORM_VALUE),
+    ("search_read: bad operator", "terr", "crm.territory", "search_read",
+     [[["name", "~~~", "x"]]], {"fields": ["name"]}, ORM_VALUE),
+    ("search_count: bad leaf", "pricing", "crm.quote.price.rule", "search_count",
+     [[["name", "=", "x", "extra"]]], {}, ORM_VALUE),
+    # wrong types
+    ("rule percent as text", "pricing", "crm.quote.price.rule", "write",
+     [["@rule"], {"percent": "ten"}], {}, ORM_VALUE),
+    ("member weight as text", "terr", "crm.territory.member", "write",
+     [["@member"], {"weight": "heavy"}], {}, ORM_VALUE),
+    ("plan quota as text", "hd", "helpdesk.support.plan", "write",
+     [["@plan"], {"ticket_quota": "many"}], {}, ORM_VALUE),
+    ("segment score bound as text", "seg", "crm.segment", "write",
+     [["@segment"], {"r_min": "low"}], {}, ORM_VALUE),
+    ("authority discount as text", "pricing", "crm.quote.authority", "write",
+     [["@authority"], {"max_discount": "lots"}], {}, ORM_VALUE),
+    # huge values
+    ("authority discount huge", "pricing", "crm.quote.authority", "write",
+     [["@authority"], {"max_discount": 1e300}], {}, CLEAR),
+    ("tier discount huge", "pricing", "crm.quote.price.rule.tier", "write",
+     [["@tier"], {"discount": 1e12}], {}, CLEAR),
+    ("rfm batch size huge", "seg", "crm.rfm.config", "write",
+     [["@config"], {"batch_size": HUGE}], {}, CLEAR),
+    ("rfm snapshot interval huge", "seg", "crm.rfm.config", "write",
+     [["@config"], {"snapshot_interval": HUGE}], {}, CLEAR),
+    ("member capacity huge", "terr", "crm.territory.member", "write",
+     [["@member"], {"capacity": HUGE}], {}, CLEAR),
+    ("plan ticket quota huge", "hd", "helpdesk.support.plan", "write",
+     [["@plan"], {"ticket_quota": HUGE}], {}, CLEAR),
+    ("segment score bound huge", "seg", "crm.segment", "write",
+     [["@segment"], {"r_max": HUGE}], {}, CLEAR),
+    # negative numbers
+    ("tier from negative", "pricing", "crm.quote.price.rule.tier", "write",
+     [["@tier"], {"min_qty": -5.0}], {}, CLEAR),
+    ("authority discount negative", "pricing", "crm.quote.authority", "write",
+     [["@authority"], {"max_discount": -10.0}], {}, CLEAR),
+    ("member weight negative", "terr", "crm.territory.member", "write",
+     [["@member"], {"weight": -1.0}], {}, CLEAR),
+    ("plan hours negative", "hd", "helpdesk.support.plan", "write",
+     [["@plan"], {"hour_quota": -4.0}], {}, CLEAR),
+    ("rfm batch size negative", "seg", "crm.rfm.config", "write",
+     [["@config"], {"batch_size": -1}], {}, CLEAR),
+    ("rfm class bound zero", "seg", "crm.rfm.class", "write",
+     [["@rfm_class"], {"r_min": 0}], {}, CLEAR),
+    ("quote line quantity negative", "sales", "sale.order.line", "write",
+     [["@line"], {"product_uom_qty": -3.0}], {}, CLEAR),
+    ("rule discount over 100", "pricing", "crm.quote.price.rule", "write",
+     [["@rule"], {"percent": 150.0}], {}, CLEAR),
+    ("zip range reversed", "terr", "crm.territory.zip", "create",
+     [{"territory_id": "@territory", "match_type": "range",
+       "zip_from": "50000", "zip_to": "10000"}], {}, CLEAR),
+    # unknown ids
+    ("segment compute unknown id", "seg", "crm.segment", "action_compute",
+     [[UNKNOWN]], {}, CLEAR),
+    ("segment sync unknown id", "seg", "crm.segment", "action_sync_mailing_list",
+     [[UNKNOWN]], {}, CLEAR),
+    ("segment negative id", "seg", "crm.segment", "action_compute",
+     [[-7]], {}, CLEAR),
+    ("snapshot take unknown id", "seg", "crm.segment.snapshot", "action_take",
+     [[UNKNOWN]], {}, CLEAR),
+    ("rfm recompute unknown id", "seg", "crm.rfm.config", "action_recompute",
+     [[UNKNOWN]], {}, CLEAR),
+    ("quote price unknown id", "sales", "sale.order", "action_pricer_price",
+     [[UNKNOWN]], {}, CLEAR),
+    ("quote approve unknown id", "approver", "sale.order", "validate_tier",
+     [[UNKNOWN]], {}, CLEAR),
+    ("lead price quotes unknown id", "sales", "crm.lead",
+     "action_pricer_price_quotes", [[UNKNOWN]], {}, CLEAR),
+    ("territory write unknown id", "terr", "crm.territory", "write",
+     [[UNKNOWN], {"name": "Ghost"}], {}, CLEAR),
+    ("territory unknown parent", "terr", "crm.territory", "create",
+     [{"name": "Orphan", "parent_id": UNKNOWN}], {}, CLEAR),
+    ("member unknown user", "terr", "crm.territory.member", "create",
+     [{"territory_id": "@territory", "user_id": UNKNOWN}], {}, CLEAR),
+    ("plan unknown contract", "hd", "helpdesk.support.plan", "create",
+     [{"name": "Ghost plan", "contract_id": UNKNOWN, "period_type": "month"}],
+     {}, CLEAR),
+    ("realign unknown territory", "terr", "crm.territory.realign", "create",
+     [{"territory_ids": [[6, 0, [UNKNOWN]]]}], {}, CLEAR),
+    ("gate bypass unknown stage", "bypass", "crm.stage.gate.bypass", "create",
+     [{"lead_ids": [[6, 0, ["@lead"]]], "stage_id": UNKNOWN, "reason": "x"}],
+     {}, CLEAR),
+    ("migration unknown snapshots", "seg", "crm.segment.migration", "create",
+     [{"snapshot_from_id": UNKNOWN, "snapshot_to_id": UNKNOWN}], {}, CLEAR),
+    # business rules that must hold over RPC too
+    ("stage gate not met", "sales", "crm.lead", "write",
+     [["@lead"], {"stage_id": "@stage"}], {}, CLEAR),
+    ("self approval", "sales", "sale.order", "validate_tier",
+     [["@order"]], {}, CLEAR),
+    ("read-only segment compute", "marketing", "crm.segment", "action_compute",
+     [["@segment"]], {}, CLEAR),
+    ("salesperson edits rate card", "sales", "crm.quote.price.rule", "write",
+     [["@rule"], {"percent": 1.0}], {}, CLEAR),
+]
+# fmt: on
+
+ROLES = {
+    "sales": "sales_team.group_sale_salesman",
+    "manager": "sales_team.group_sale_manager",
+    "terr": "crm_pipeline_ext.group_territory_manager",
+    "bypass": "crm_pipeline_ext.group_pipeline_bypass",
+    "pricing": "crm_quote_pricer.group_pricing_manager",
+    "approver": "crm_quote_pricer.group_quote_approver",
+    "hd": "crm_helpdesk_link.group_support_plan_manager",
+    "seg": "crm_segmentation.group_segmentation_manager,"
+    "mass_mailing.group_mass_mailing_user",
+    "marketing": "crm_segmentation.group_segmentation_user",
+}
+
+# the models whose rows must not change when a call fails
+WATCHED = [
+    "crm.stage",
+    "crm.lead",
+    "crm.lead.stage.history",
+    "crm.territory",
+    "crm.territory.zip",
+    "crm.territory.member",
+    "crm.quote.price.rule",
+    "crm.quote.price.rule.tier",
+    "crm.quote.authority",
+    "sale.order",
+    "sale.order.line",
+    "helpdesk.support.plan",
+    "crm.rfm.config",
+    "crm.rfm.class",
+    "crm.rfm.score",
+    "crm.segment",
+    "crm.segment.member",
+    "crm.segment.snapshot",
+    "crm.segment.snapshot.line",
+    "mailing.list",
+]
+SKIP_FIELDS = {"write_date", "write_uid", "__last_update"}
+
+
+@tagged("post_install", "-at_install", "crm_suite")
+class TestRpcBadInput(HttpCase):
+    test_module = "crm_suite"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.env = env
+        cls.logins = {}
+        for key, groups in ROLES.items():
+            login = f"rpc_{key}"
+            new_test_user(env, login=login, password=f"{login}-pw-1", groups=groups)
+            cls.logins[key] = login
+        users = env["res.users"].search([("login", "in", list(cls.logins.values()))])
+        salesman = users.filtered(lambda u: u.login == "rpc_sales")
+        member = users.filtered(lambda u: u.login == "rpc_manager")
+        customer = env["res.partner"].create({"name": "RPC customer", "email": "c@x.y"})
+        product = env["product.product"].create(
+            {"name": "RPC product", "type": "consu", "list_price": 10.0}
+        )
+        stage = env["crm.stage"].create(
+            {
+                "name": "RPC gated",
+                "sequence": 999,
+                "checklist_item_ids": [Command.create({"name": "Signed NDA"})],
+            }
+        )
+        territory = env["crm.territory"].create({"name": "RPC territory"})
+        rule = env["crm.quote.price.rule"].create(
+            {"name": "RPC rule", "method": "list_discount", "percent": 5.0}
+        )
+        tier_rule = env["crm.quote.price.rule"].create(
+            {
+                "name": "RPC tiers",
+                "method": "qty_break",
+                "tier_ids": [Command.create({"min_qty": 0.0, "discount": 2.0})],
+            }
+        )
+        contract = env["contract.contract"].create(
+            {
+                "name": "RPC contract",
+                "partner_id": customer.id,
+                "contract_type": "sale",
+                "line_recurrence": True,
+                "date_start": date(2026, 1, 1),
+                "contract_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "name": "Support",
+                            "quantity": 1,
+                            "price_unit": 10.0,
+                            "recurring_rule_type": "monthly",
+                            "recurring_interval": 1,
+                            "date_start": date(2026, 1, 1),
+                        }
+                    )
+                ],
+            }
+        )
+        segment = env["crm.segment"].create(
+            {"name": "RPC segment", "partner_domain": repr([("id", "=", customer.id)])}
+        )
+        order = env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "user_id": salesman.id,
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": 2})
+                ],
+            }
+        )
+        cls.refs = {
+            "stage": stage.id,
+            "territory": territory.id,
+            "member": env["crm.territory.member"]
+            .create({"territory_id": territory.id, "user_id": member.id})
+            .id,
+            "rule": rule.id,
+            "tier": tier_rule.tier_ids.id,
+            "authority": env["crm.quote.authority"]
+            .create({"user_id": salesman.id, "max_discount": 10.0})
+            .id,
+            "plan": env["helpdesk.support.plan"]
+            .create(
+                {
+                    "name": "RPC plan",
+                    "contract_id": contract.id,
+                    "period_type": "month",
+                    "ticket_quota": 3,
+                }
+            )
+            .id,
+            "config": env["crm.rfm.config"]._get_for_company(env.company).id,
+            "rfm_class": env["crm.rfm.class"].create({"name": "RPC class"}).id,
+            "segment": segment.id,
+            "order": order.id,
+            "line": order.order_line.id,
+            "lead": env["crm.lead"]
+            .create({"name": "RPC lead", "type": "opportunity", "user_id": salesman.id})
+            .id,
+        }
+
+    def _resolve(self, value):
+        if isinstance(value, str) and value.startswith("@"):
+            return self.refs[value[1:]]
+        if isinstance(value, list):
+            return [self._resolve(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self._resolve(v) for k, v in value.items()}
+        return value
+
+    def _state(self):
+        """Every stored value of every row of the watched models."""
+        self.env.invalidate_all()
+        state = {}
+        for model in WATCHED:
+            Model = self.env[model].sudo().with_context(active_test=False)
+            names = [
+                name
+                for name, field in Model._fields.items()
+                if field.store
+                and field.type not in ("binary", "one2many")
+                and name not in SKIP_FIELDS
+            ]
+            state[model] = {
+                row["id"]: row for row in Model.search([]).read(names, load=None)
+            }
+        return state
+
+    def _call(self, model, method, args, kwargs):
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": kwargs,
+            },
+        }
+        response = self.url_open(f"/web/dataset/call_kw/{model}/{method}", json=payload)
+        return response.status_code, response.json()
+
+    @mute_logger("odoo.http", "odoo.models", "odoo.addons.base.models.ir_rule")
+    def test_bad_input_gets_a_clear_error_and_changes_nothing(self):
+        problems = []
+        current = None
+        for case, login_key, model, method, args, kwargs, accepted in CASES:
+            login = self.logins[login_key]
+            if login != current:
+                self.authenticate(login, f"{login}-pw-1")
+                current = login
+            before = self._state()
+            status, body = self._call(
+                model, method, self._resolve(args), self._resolve(kwargs)
+            )
+            after = self._state()
+            error = body.get("error")
+            if status != 200:
+                problems.append(f"{case}: HTTP {status}")
+            elif not error:
+                problems.append(f"{case}: accepted ({body.get('result')!r:.80})")
+            else:
+                name = error.get("data", {}).get("name")
+                message = error.get("data", {}).get("message", "")
+                if name not in accepted:
+                    problems.append(f"{case}: {name}: {message[:150]}")
+                elif not message.strip():
+                    problems.append(f"{case}: {name} without a message")
+            for model_name in WATCHED:
+                if before[model_name] != after[model_name]:
+                    problems.append(f"{case}: {model_name} changed")
+        self.assertGreaterEqual(len(CASES), 49)
+        self.assertFalse(problems, "\n".join(problems))
