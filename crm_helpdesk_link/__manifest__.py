@@ -39,6 +39,8 @@
         ],
     },
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/helpdesk_support_plan_demo.xml",
+        "demo/helpdesk_ticket_story_demo.xml",
     ],
 }

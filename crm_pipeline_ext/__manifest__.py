@@ -39,6 +39,8 @@
         ],
     },
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/crm_pipeline_ext_demo.xml",
+        "demo/crm_pipeline_story_demo.xml",
     ],
 }

@@ -38,6 +38,8 @@
         ],
     },
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/crm_quote_pricer_demo.xml",
+        "demo/crm_quote_pricer_story_demo.xml",
     ],
 }

@@ -41,6 +41,8 @@
         ],
     },
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/crm_segmentation_demo.xml",
+        "demo/crm_segment_story_demo.xml",
     ],
 }
