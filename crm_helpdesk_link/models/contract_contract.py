@@ -77,6 +77,7 @@ class ContractContract(models.Model):
         # sudo: health is a summary; it must not depend on who reads it.
         usage = self.sudo().support_plan_ids._usage_batch(today)
         for contract in self:
+            # sudo: plan figures are only aggregated into the health fields
             plans = contract.sudo().support_plan_ids.filtered(
                 lambda p, d=today: p._covers_date(d)
             )
@@ -112,6 +113,7 @@ class ContractContract(models.Model):
         moves = super()._recurring_create_invoice(date_ref=date_ref)
         pending = (
             self.env["helpdesk.ticket"]
+            # sudo: billable tickets of these contracts only, turned into invoice lines
             .sudo()
             .search(
                 [

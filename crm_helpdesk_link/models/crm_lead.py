@@ -42,10 +42,12 @@ class CrmLead(models.Model):
         users without CRM rights); the opportunity goes to the salesperson.
         Archived and lost opportunities count, so a lost one is not raised again.
         """
+        # sudo: a system opportunity for the salesperson; the caller reads none of it
         Lead = self.sudo().with_context(active_test=False)
         existing = Lead.search([("upsell_key", "=", key)], limit=1)
         if existing:
             return existing
+        # sudo: only the contract's company and salesperson, to route the opportunity
         contract = contract.sudo()
         company = contract.company_id or (ticket and ticket.company_id)
         salesperson = partner.user_id or contract.user_id

@@ -139,6 +139,15 @@ class HelpdeskSupportPlan(models.Model):
                         plan=plan.name,
                     )
                 )
+            if plan.ticket_quota > 2**31 - 1:
+                raise ValidationError(
+                    self.env._(
+                        "Support plan '%(plan)s': the ticket quota cannot exceed "
+                        "%(max)s.",
+                        plan=plan.name,
+                        max=2**31 - 1,
+                    )
+                )
 
     @api.constrains("contract_id", "contract_line_id")
     def _check_contract_line(self):
@@ -231,6 +240,7 @@ class HelpdeskSupportPlan(models.Model):
             return {}
         rows = (
             self.env["helpdesk.ticket"]
+            # sudo: a count and hours per plan; no ticket leaves this method
             .sudo()
             .with_context(active_test=False)
             ._read_group(

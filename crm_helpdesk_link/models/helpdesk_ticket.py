@@ -138,9 +138,11 @@ class HelpdeskTicket(models.Model):
         """
         partners = self.commercial_partner_id | self.partner_id.commercial_partner_id
         if not partners:
+            # sudo: an empty recordset, nothing is read
             return self.env["helpdesk.support.plan"].sudo()
         return (
             self.env["helpdesk.support.plan"]
+            # sudo: matching only; the winner (same customer/company) is stored
             .sudo()
             .search(
                 [
@@ -221,6 +223,7 @@ class HelpdeskTicket(models.Model):
         result = {}
         spans = {}
         for ticket in self:
+            # sudo: plan period dates only, to count usage; no plan data is returned
             plan = ticket.support_plan_id.sudo()
             if not plan or not plan.date_start:
                 continue
@@ -232,6 +235,7 @@ class HelpdeskTicket(models.Model):
         if not spans:
             return result
         others = (
+            # sudo: other tickets of the plan are counted, never returned
             self.sudo()
             .with_context(active_test=False)
             .search_fetch(
@@ -247,6 +251,7 @@ class HelpdeskTicket(models.Model):
         for other in others:
             by_plan.setdefault(other.support_plan_id.id, []).append(other)
         for ticket in self:
+            # sudo: plan period dates only; the result is a count and a sum of hours
             plan = ticket.support_plan_id.sudo()
             if plan.id not in spans:
                 continue
@@ -291,8 +296,10 @@ class HelpdeskTicket(models.Model):
     @api.depends("support_plan_id", "coverage_state")
     def _compute_remaining(self):
         today = fields.Date.context_today(self)
+        # sudo: remaining quota is a number on the ticket; the plan stays hidden
         usage = self.support_plan_id.sudo()._usage_batch(today)
         for ticket in self:
+            # sudo: quotas read to compute the remaining numbers only
             plan = ticket.support_plan_id.sudo()
             tickets = hours = 0
             if plan and plan._covers_date(today):
@@ -307,6 +314,7 @@ class HelpdeskTicket(models.Model):
     @api.constrains("support_plan_id", "partner_id")
     def _check_support_plan_partner(self):
         for ticket in self:
+            # sudo: a consistency check; only its verdict leaves this method
             plan = ticket.support_plan_id.sudo()
             if plan and plan.partner_id != ticket.commercial_partner_id:
                 raise ValidationError(
@@ -339,6 +347,7 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         if not hours or not start:
             return False
+        # sudo: working hours of the ticket's calendar; only a deadline leaves
         calendar = self._sla_calendar().sudo()
         if calendar:
             deadline = calendar.plan_hours(
@@ -357,6 +366,7 @@ class HelpdeskTicket(models.Model):
     def _compute_sla_deadlines(self):
         sla_module = self._sla_module_installed()
         for ticket in self:
+            # sudo: response/resolution hours only, turned into deadlines on the ticket
             plan = ticket.support_plan_id.sudo()
             if (
                 sla_module
@@ -484,6 +494,7 @@ class HelpdeskTicket(models.Model):
             and author_users
             and not author_users[0].share
         ):
+            # sudo: a timestamp on tickets the author could just post on
             self.filtered(lambda t: not t.first_response_date).sudo().write(
                 {"first_response_date": fields.Datetime.now()}
             )
@@ -500,6 +511,7 @@ class HelpdeskTicket(models.Model):
             return 0.0
         if self.coverage_state != "covered":
             return hours
+        # sudo: the hour quota only; returns a number of hours
         plan = self.support_plan_id.sudo()
         if not plan.hour_quota:
             return 0.0
@@ -522,6 +534,7 @@ class HelpdeskTicket(models.Model):
     def _prepare_billable_line(self):
         self.ensure_one()
         company = self.company_id
+        # sudo: plan product and rate go on a draft line that billing reviews
         plan = self.support_plan_id.sudo()
         product = plan.billable_product_id or company.helpdesk_billable_product_id
         vals = {
@@ -541,6 +554,7 @@ class HelpdeskTicket(models.Model):
     def _billing_contract(self):
         """The running contract that takes the line on its next invoice."""
         self.ensure_one()
+        # sudo: the contract's invoicing dates, only to attach a draft line
         contract = self.contract_id.sudo()
         if (
             self.company_id.helpdesk_billing_mode == "contract"
@@ -582,6 +596,7 @@ class HelpdeskTicket(models.Model):
                 else:
                     ticket.billing_state = "to_invoice"
                 continue
+            # sudo: a draft invoice for billing; the helpdesk user still cannot read it
             self.env["account.move"].sudo().with_company(ticket.company_id).create(
                 {
                     "move_type": "out_invoice",
@@ -596,6 +611,7 @@ class HelpdeskTicket(models.Model):
     @api.depends("invoice_line_ids")
     def _compute_invoice_count(self):
         for ticket in self:
+            # sudo: a count only; opening the invoices applies the user's rights
             ticket.invoice_count = len(ticket.sudo().invoice_line_ids.move_id)
 
     def action_view_invoices(self):
@@ -618,6 +634,7 @@ class HelpdeskTicket(models.Model):
     @api.depends("lead_ids")
     def _compute_lead_count(self):
         for ticket in self:
+            # sudo: a count only; opening the opportunities applies the user's rights
             ticket.lead_count = len(ticket.sudo().lead_ids)
 
     def _check_upsell_rules(self):
@@ -628,8 +645,10 @@ class HelpdeskTicket(models.Model):
             partner = ticket.commercial_partner_id
             limit = company.helpdesk_upsell_over_quota
             if ticket.coverage_state == "over_quota" and limit:
+                # sudo: plan period and contract, to key the upsell; nothing is returned
                 plan = ticket.support_plan_id.sudo()
                 p_start, p_end = plan._get_period(day)
+                # sudo: a count deciding the upsell; no ticket is returned
                 count = self.sudo().search_count(
                     [
                         ("support_plan_id", "=", plan.id),
@@ -658,6 +677,7 @@ class HelpdeskTicket(models.Model):
                 and partner
             ):
                 m_start = day.replace(day=1)
+                # sudo: a count of the customer's tickets here; none is returned
                 count = self.sudo().search_count(
                     [
                         ("commercial_partner_id", "=", partner.id),

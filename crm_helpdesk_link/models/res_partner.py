@@ -24,8 +24,14 @@ class ResPartner(models.Model):
         # sudo: a summary for whoever sees the customer, no contract data.
         all_plans = (
             self.env["helpdesk.support.plan"]
+            # sudo: plans of the user's companies only, summed into counts/health
             .sudo()
-            .search([("partner_id", "in", self.commercial_partner_id.ids)])
+            .search(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "in", self.env.companies.ids),
+                ]
+            )
         )
         for partner in self:
             commercial = partner.commercial_partner_id

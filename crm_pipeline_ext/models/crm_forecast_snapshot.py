@@ -41,6 +41,7 @@ class CrmForecastSnapshot(models.Model):
             return self.browse()
         groups = (
             self.env["crm.lead"]
+            # sudo: cron totals per salesperson; the snapshots stay under record rules
             .sudo()
             ._read_group(
                 [("type", "=", "opportunity"), ("won_status", "=", "pending")],

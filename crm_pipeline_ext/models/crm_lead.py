@@ -228,7 +228,9 @@ class CrmLead(models.Model):
         it checks whatever the rights of the user moving the opportunity.
         """
         failures = {}
+        # sudo: the gate sees the fields it checks; it returns only what is missing
         leads = self.sudo()
+        # sudo: the gate's definition (fields, checklist) of the target stage
         stage = stage.sudo()
         domain = stage._get_gate_domain()
         passing = leads
@@ -329,6 +331,7 @@ class CrmLead(models.Model):
                 }
             )
         # The history is an audit log: users read it, only this code writes it.
+        # sudo: rows for the leads just written (access checked); read stays ruled
         self.env["crm.lead.stage.history"].sudo().create(vals_list)
 
     @api.model_create_multi

@@ -142,12 +142,37 @@ class CrmTerritory(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _get_open_loads(self, users):
-        """Open (active, undecided) leads and opportunities per user id."""
+    def _get_open_loads(self, users, lock=False):
+        """Open (active, undecided) leads and opportunities per user id.
+
+        With ``lock`` (routing), the same statement also writes the users'
+        territory memberships (a no-op update): two routings that read the
+        same loads at once would both fill the same free slots. PostgreSQL
+        cancels the later one (serialization failure), Odoo retries it, and
+        it then reads the loads the first one left.
+        """
         if not users:
             return {}
+        if lock:
+            self.env["crm.lead"].flush_model(["user_id", "won_status", "active"])
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    WITH locked AS (
+                        UPDATE crm_territory_member SET user_id = user_id
+                         WHERE user_id = ANY(%(users)s))
+                    SELECT user_id, COUNT(*) FROM crm_lead
+                     WHERE user_id = ANY(%(users)s)
+                       AND won_status = 'pending' AND active
+                     GROUP BY user_id
+                    """,
+                    users=users.ids,
+                )
+            )
+            return dict(rows)
         groups = (
             self.env["crm.lead"]
+            # sudo: open-lead counts per salesperson for capacity; only numbers leave
             .sudo()
             ._read_group(
                 [
@@ -170,6 +195,7 @@ class CrmTerritory(models.Model):
         now = fields.Datetime.now()
         resources = (
             self.env["resource.resource"]
+            # sudo: the salespeople's calendars; only the ids of absent users leave
             .sudo()
             .with_context(active_test=False)
             .search_fetch([("user_id", "in", users.ids)], ["user_id", "calendar_id"])
@@ -178,6 +204,7 @@ class CrmTerritory(models.Model):
             return set()
         leaves = (
             self.env["resource.calendar.leaves"]
+            # sudo: current leaves of those calendars; only absent user ids leave
             .sudo()
             .search_fetch(
                 [
@@ -229,8 +256,10 @@ class CrmTerritory(models.Model):
         :param keep_members: keep the current salesperson when they are a
             member of the lead's (new) territory (used by the realign wizard).
         """
+        # sudo: routing reads the leads' data; it returns a plan, not data
         leads = leads.sudo()
         companies = leads.company_id | self.env.companies
+        # sudo: territories of the leads' and user's companies only
         territories = self.sudo().search(
             [("company_id", "in", companies.ids + [False])]
         )
@@ -283,7 +312,7 @@ class CrmTerritory(models.Model):
         members.fetch(["user_id", "weight", "capacity", "sequence"])
         users = members.user_id.with_context(active_test=False)
         users.fetch(["active"])
-        loads = self._get_open_loads(users)
+        loads = self._get_open_loads(users, lock=True)
         on_leave = self._get_users_on_leave(users)
         # moving a lead off its current salesperson frees one slot
         for lead in plan_territory:
@@ -362,12 +391,14 @@ class CrmTerritory(models.Model):
         groups = {}
         for lead, (territory, user) in plan.items():
             groups.setdefault((territory, user), []).append(lead.id)
+        # sudo: writes the routed salesperson; reading the leads stays under the rules
         Lead = self.env["crm.lead"].sudo()
         teams = {}
         for territory, user in groups:
             team = territory._effective_team() or (
                 user
                 and self.env["crm.team"]
+                # sudo: the routed salesperson's default team; only its id is stored
                 .sudo()
                 ._get_default_team_id(user_id=user.id, domain=[])
             )

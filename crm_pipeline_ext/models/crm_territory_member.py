@@ -57,6 +57,15 @@ class CrmTerritoryMember(models.Model):
                         territory=member.territory_id.complete_name,
                     )
                 )
+            if member.capacity > 2**31 - 1:
+                raise ValidationError(
+                    self.env._(
+                        "Capacity of %(user)s in %(territory)s cannot exceed %(max)s.",
+                        user=member.user_id.name,
+                        territory=member.territory_id.complete_name,
+                        max=2**31 - 1,
+                    )
+                )
 
     def _compute_open_lead_count(self):
         loads = self.env["crm.territory"]._get_open_loads(self.user_id)

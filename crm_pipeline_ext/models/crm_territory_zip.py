@@ -84,7 +84,13 @@ class CrmTerritoryZip(models.Model):
         ranges = siblings.zip_range_ids
         by_parent = {}
         for rng in ranges:
-            by_parent.setdefault(rng.territory_id.parent_id.id, []).append(rng)
+            territory = rng.territory_id
+            key = (territory.company_id.id, territory.parent_id.id)
+            by_parent.setdefault(key, []).append(rng)
+        # companies route separately; a territory without company meets them all
+        for (company, parent), group in list(by_parent.items()):
+            if company:
+                group += by_parent.get((False, parent), [])
         for group in by_parent.values():
             bounds = sorted((r._bounds(), r) for r in group)
             for (b1, r1), (b2, r2) in zip(bounds, bounds[1:], strict=False):

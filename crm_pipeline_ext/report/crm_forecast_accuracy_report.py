@@ -75,7 +75,10 @@ class CrmForecastAccuracyReport(models.Model):
                          WHERE l.won_status = 'won' AND l.date_closed IS NOT NULL
                          GROUP BY 1, 2, 3
                     )
-                    SELECT row_number() OVER () AS id,
+                    SELECT row_number() OVER (
+                               ORDER BY f.snapshot_date, f.period, f.user_id,
+                                        f.company_id
+                           ) AS id,
                            f.snapshot_date, f.period, f.user_id, f.company_id,
                            f.commit_revenue, f.best_case_revenue,
                            f.weighted_revenue,

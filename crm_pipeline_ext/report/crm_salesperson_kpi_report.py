@@ -93,12 +93,14 @@ class CrmSalespersonKpiReport(models.Model):
                    CASE WHEN fa.first_date IS NULL THEN 0 ELSE 1 END
                        AS first_activity_count
               FROM crm_lead l
-              LEFT JOIN LATERAL (
-                    SELECT MIN(m.date) AS first_date
+              -- one grouped pass over the messages, not one probe per lead
+              LEFT JOIN (
+                    SELECT m.res_id, MIN(m.date) AS first_date
                       FROM mail_message m
-                     WHERE m.model = 'crm.lead' AND m.res_id = l.id
+                     WHERE m.model = 'crm.lead'
                        AND m.mail_activity_type_id IS NOT NULL
-              ) fa ON TRUE
+                     GROUP BY m.res_id
+              ) fa ON fa.res_id = l.id
             UNION ALL
             SELECT COALESCE(u.id, l.user_id), l.team_id, l.company_id,
                    date_trunc('month', m.date)::date,
@@ -147,7 +149,9 @@ class CrmSalespersonKpiReport(models.Model):
             SQL(
                 """
                 CREATE OR REPLACE VIEW %s AS (
-                    SELECT row_number() OVER () AS id,
+                    SELECT row_number() OVER (
+                               ORDER BY f.date, f.user_id, f.team_id, f.company_id
+                           ) AS id,
                            f.user_id, f.team_id, f.company_id, f.date,
                            SUM(f.lead_count) AS lead_count,
                            SUM(f.activity_count) AS activity_count,

@@ -136,7 +136,10 @@ class CrmQuotePriceRule(models.Model):
                 not rule.percent
             ):
                 raise ValidationError(self.env._("Rule '%s' has no rate.", rule.name))
-            if rule.method == "list_discount" and rule.percent >= 100:
+            if (rule.method == "list_discount" and rule.percent >= 100) or (
+                # a tag discount of 100% or more would price below zero
+                rule.method == "tag_adjust" and rule.percent <= -100
+            ):
                 raise ValidationError(
                     self.env._("Rule '%s' cannot discount 100%% or more.", rule.name)
                 )

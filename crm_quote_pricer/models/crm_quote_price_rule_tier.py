@@ -45,4 +45,7 @@ class CrmQuotePriceRuleTier(models.Model):
                 raise ValidationError(
                     self.env._("A tier discount must stay below 100%.")
                 )
+        # constraints run as superuser and the errors below name the rule:
+        # a rule the user cannot read gets the AccessError the create would
+        self.rule_id.with_user(self.env.uid).check_access("read")
         self.rule_id._check_tiers()

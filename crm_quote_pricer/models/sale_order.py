@@ -44,7 +44,9 @@ class SaleOrder(models.Model):
         "highest down payment of the applied rules.",
         tracking=True,
     )
-    pricer_down_payment_invoiced = fields.Boolean(copy=False, readonly=True)
+    pricer_down_payment_invoiced = fields.Boolean(
+        string="Down Payment Drafted", copy=False, readonly=True
+    )
     pricer_print_waterfall = fields.Boolean(
         string="Print Price Waterfall",
         help="Print each line's price waterfall on the quote.",
@@ -249,7 +251,9 @@ class SaleOrder(models.Model):
                             "SELECT id FROM tier_review WHERE id IN %s "
                             "FOR UPDATE NOWAIT",
                             tuple(reviews.ids),
-                        )
+                        ),
+                        # an expected conflict, answered below: no ERROR line
+                        log_exceptions=False,
                     )
             except psycopg2.errors.LockNotAvailable as exc:
                 raise UserError(
@@ -307,11 +311,13 @@ class SaleOrder(models.Model):
             return
         users = (
             self.env.ref("mrp.group_mrp_user")
+            # sudo: members of the production group, only to notify them
             .sudo()
             .all_user_ids.filtered(lambda u: u.active and not u.share and u.id != 1)
         )
         manager = (
             self.env.ref("mrp.group_mrp_manager")
+            # sudo: the first production manager, only to give them an activity
             .sudo()
             .all_user_ids.filtered(lambda u: u.active and not u.share and u.id != 1)
             .sorted("id")[:1]
@@ -348,6 +354,7 @@ class SaleOrder(models.Model):
             )
         )
         invoices = wizard._create_invoices(self)
+        # sudo: a technical link from the down payment to its own order
         invoices.sudo().pricer_sale_order_id = self
         self.pricer_down_payment_invoiced = True
         self.message_post(

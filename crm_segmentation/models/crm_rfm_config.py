@@ -132,9 +132,17 @@ class CrmRfmConfig(models.Model):
                 raise ValidationError(
                     self.env._("Batch size and snapshot interval must be positive.")
                 )
+            if max(rec.batch_size, rec.snapshot_interval) > 2**31 - 1:
+                raise ValidationError(
+                    self.env._(
+                        "Batch size and snapshot interval cannot exceed %s.",
+                        2**31 - 1,
+                    )
+                )
 
     @api.model
     def _get_for_company(self, company):
+        # sudo: the given company's row only; returned with the caller's rights
         config = self.sudo().search([("company_id", "=", company.id)], limit=1)
         if not config:
             # sudo: every company needs its settings row, even when the
@@ -196,7 +204,14 @@ class CrmRfmConfig(models.Model):
                 return SQL("5 - (%s)", above)
             return SQL("1 + (%s)", above)
         order = SQL("DESC") if reverse else SQL("ASC")
-        return SQL("NTILE(5) OVER (ORDER BY %s %s NULLS FIRST, partner_id)", col, order)
+        # quintile of the share of customers strictly below: equal metrics
+        # get equal scores (NTILE split ties by partner id)
+        return SQL(
+            "1 + FLOOR(5.0 * (RANK() OVER (ORDER BY %s %s NULLS FIRST) - 1) "
+            "/ COUNT(*) OVER ())::int",
+            col,
+            order,
+        )
 
     # ------------------------------------------------------------------
     # Recompute
@@ -345,40 +360,48 @@ class CrmRfmConfig(models.Model):
         m_expr = self._score_case(
             self.monetary_method, "monetary", self.monetary_thresholds
         )
-        # a customer with refunds only has no recency: worst score
+        # Scores, code and class in one UPDATE that skips unchanged rows:
+        # rewriting every row (twice) cost most of the recompute (bench row 1).
+        # The class comes from the 125 score combinations, each with its first
+        # matching class (a hash join, not one class lookup per customer).
+        # A customer with refunds only has no recency: worst score.
         self.env.execute_query(
             SQL(
                 """
             UPDATE crm_rfm_score s
-               SET r_score = CASE WHEN t.recency_days IS NULL THEN 1 ELSE t.r END,
-                   f_score = t.f, m_score = t.m,
-                   rfm_code = CONCAT(
-                       CASE WHEN t.recency_days IS NULL THEN 1 ELSE t.r END, t.f, t.m)
-              FROM (SELECT id, recency_days, %(r)s AS r, %(f)s AS f, %(m)s AS m
-                      FROM crm_rfm_score WHERE company_id = %(company)s) t
+               SET r_score = t.r, f_score = t.f, m_score = t.m,
+                   rfm_code = CONCAT(t.r, t.f, t.m), class_id = t.class_id
+              FROM (SELECT x.id, x.r, x.f, x.m, cls.class_id
+                      FROM (SELECT id,
+                                   CASE WHEN recency_days IS NULL THEN 1
+                                        ELSE %(r)s END AS r,
+                                   %(f)s AS f, %(m)s AS m
+                              FROM crm_rfm_score
+                             WHERE company_id = %(company)s) x
+                      LEFT JOIN (
+                           SELECT DISTINCT ON (r.v, f.v, m.v)
+                                  r.v AS r, f.v AS f, m.v AS m, c.id AS class_id
+                             FROM generate_series(1, 5) r(v)
+                            CROSS JOIN generate_series(1, 5) f(v)
+                            CROSS JOIN generate_series(1, 5) m(v)
+                             JOIN crm_rfm_class c
+                               ON c.active
+                              AND (c.company_id IS NULL
+                                   OR c.company_id = %(company)s)
+                              AND r.v BETWEEN c.r_min AND c.r_max
+                              AND f.v BETWEEN c.f_min AND c.f_max
+                              AND m.v BETWEEN c.m_min AND c.m_max
+                            ORDER BY r.v, f.v, m.v, c.sequence, c.id) cls
+                        ON cls.r = x.r AND cls.f = x.f AND cls.m = x.m) t
              WHERE s.id = t.id
+               AND (s.r_score, s.f_score, s.m_score, s.rfm_code, s.class_id)
+                   IS DISTINCT FROM
+                   (t.r, t.f, t.m, CONCAT(t.r, t.f, t.m), t.class_id)
             """,
                 r=r_expr,
                 f=f_expr,
                 m=m_expr,
                 company=company,
-            )
-        )
-        self.env.execute_query(
-            SQL(
-                """
-            UPDATE crm_rfm_score s
-               SET class_id = (
-                   SELECT c.id FROM crm_rfm_class c
-                    WHERE c.active
-                      AND (c.company_id IS NULL OR c.company_id = s.company_id)
-                      AND s.r_score BETWEEN c.r_min AND c.r_max
-                      AND s.f_score BETWEEN c.f_min AND c.f_max
-                      AND s.m_score BETWEEN c.m_min AND c.m_max
-                    ORDER BY c.sequence, c.id LIMIT 1)
-             WHERE s.company_id = %s
-            """,
-                company,
             )
         )
         self.env["crm.rfm.score"].invalidate_model()

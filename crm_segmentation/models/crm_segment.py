@@ -337,6 +337,7 @@ class CrmSegment(models.Model):
                   FROM new
                 ON CONFLICT (segment_id, partner_id)
                 DO UPDATE SET score_id = EXCLUDED.score_id
+                WHERE crm_segment_member.score_id IS DISTINCT FROM EXCLUDED.score_id
                 """,
                     select=seg._member_select(),
                     seg=seg.id,
@@ -356,10 +357,12 @@ class CrmSegment(models.Model):
             return
         counts = dict(
             self.env["crm.segment.member"]
+            # sudo: a count per segment of self, no member leaves this method
             .sudo()  # counting only, whatever rules the caller has
             ._read_group([("segment_id", "in", self.ids)], ["segment_id"], ["__count"])
         )
         for seg in self:
+            # sudo: a stored count kept right for readers who cannot write segments
             seg.sudo().member_count = counts.get(seg, 0)
 
     def _compute_persona(self):
@@ -420,7 +423,9 @@ class CrmSegment(models.Model):
             )
             # sudo: persona lines are derived data, rewritten with the members
             seg.persona_line_ids.sudo().unlink()
+            # sudo: derived persona lines of a segment the caller may write (checked)
             Line.sudo().create(lines)
+            # sudo: derived persona figures on the same segment
             seg.sudo().write(
                 {
                     "persona_size": size,
@@ -567,6 +572,7 @@ class CrmSegment(models.Model):
                     "last_sync_date": fields.Datetime.now(),
                 }
             )
+            # sudo: the error note on a segment the user may only read
             self.sudo().message_post(
                 body=self.env._("Mailing list sync failed: %(error)s", error=message)
             )
