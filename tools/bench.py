@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Benchmarks of the CRM suite against the raw-SQL floor and Odoo core.
+
+``python3 tools/bench.py --size S`` (``make bench SIZE=S``) starts the
+embedded cluster, creates ``crmbench_<size>`` with the four addons (no demo),
+generates the data set in SQL (bench/generate.py), then measures each row,
+ours and the reference, each side in a process of its own (bench/measure.py),
+prints a markdown table and JSON, and writes bench/results/<date>-<size>.json.
+See bench/README.md.
+"""
+
+import argparse
+import datetime
+import json
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from suite import ADDONS, ROOT, OdooRun, prepare, say  # noqa: E402
+
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
+sys.path.insert(0, str(BENCH))
+from generate import SIZES  # noqa: E402
+
+ROW_NAMES = ["rfm", "segment", "routing", "pricing", "kpi"]
+# row -> (title, ratio goal, size the goal is judged at, extra condition)
+GOALS = {
+    "rfm": ("1 RFM recompute, all customers (vs one SQL)", 2.0, "M"),
+    "segment": ("2 dynamic segment recompute (vs one SQL)", 2.0, "M"),
+    "routing": (
+        "3 territory routing, backlog (vs core _action_assign_leads)",
+        0.1,
+        None,
+    ),
+    "pricing": ("4 pricing, quote lines (vs pricelist price per line)", 1.5, None),
+    "kpi": ("5 salesperson KPIs, all leads/activities (vs one SQL)", 2.0, "M"),
+}
+# what each row's cost should grow with, for the scaling slope
+DRIVER = {"rfm": 1, "segment": 0, "routing": 2, "pricing": 1, "kpi": 3}
+SLOPE_GOAL = 1.1
+QUERY_GROWTH = 1.25  # queries on all the work / on a tenth of it, at most
+
+
+def run_json(cmd, log):
+    """Run a helper script; return the JSON of its last stdout line."""
+    with open(log, "a") as fh:
+        fh.write("$ " + " ".join(cmd) + "\n")
+        fh.flush()
+        proc = subprocess.run(
+            cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=fh, text=True, check=False
+        )
+        fh.write(proc.stdout)
+    if proc.returncode != 0:
+        raise SystemExit(
+            f"ERROR: {' '.join(cmd)} failed (exit {proc.returncode}); see {log}"
+        )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def goal_text(row):
+    _title, goal, at = GOALS[row]
+    text = f"ratio <= {goal}"
+    if row in ("routing", "pricing"):
+        text += ", queries independent of size"
+    return text + (f" at {at}" if at else "")
+
+
+def build_row(row, ours, ref, size):
+    title, goal, _at = GOALS[row]
+    ratio = ours["seconds"] / ref["seconds"] if ref["seconds"] else None
+    entry = {
+        "name": row,
+        "title": title,
+        "ours_s": ours["seconds"],
+        "reference_s": ref["seconds"],
+        "ratio": round(ratio, 3) if ratio is not None else None,
+        "goal": goal_text(row),
+        "queries": ours["queries"],
+        "peak_rss_mb": ours["peak_rss_mb"],
+        "reference_queries": ref["queries"],
+        "reference_peak_rss_mb": ref["peak_rss_mb"],
+        "check_ours": ours["check"],
+        "check_reference": ref["check"],
+    }
+    if "queries_small" in ours:
+        entry["queries_small"] = ours["queries_small"]
+        entry["small_size"] = ours["small_size"]
+    return judge(entry)
+
+
+def judge(entry):
+    """Set goal_met from the numbers of a row (also for carried rows)."""
+    _title, goal, _at = GOALS[entry["name"]]
+    met = entry["ratio"] is not None and entry["ratio"] <= goal
+    if "queries_small" in entry:
+        # a tenth of the work: a per-record query cost would show as 10x;
+        # bounded extras (one UPDATE per territory and salesperson) stay
+        met = met and entry["queries"] <= QUERY_GROWTH * entry["queries_small"]
+    entry["goal_met"] = met
+    return entry
+
+
+def latest(size, exclude=None):
+    files = sorted(RESULTS.glob(f"*-{size}.json"))
+    files = [f for f in files if f != exclude]
+    if not files:
+        return None
+    return json.loads(files[-1].read_text())
+
+
+def slopes(current):
+    """Log-log slope of our time between the latest results of two sizes."""
+    by_size = {current["size"]: current}
+    for size in ("S", "M", "L"):
+        if size not in by_size:
+            found = latest(size)
+            if found:
+                by_size[size] = found
+    out = {}
+    for big in ("M", "L"):
+        if "S" not in by_size or big not in by_size:
+            continue
+        small_rows = {r["name"]: r for r in by_size["S"]["rows"]}
+        key = f"S->{big}"
+        out[key] = {}
+        for row in by_size[big]["rows"]:
+            name = row["name"]
+            if name not in small_rows or not small_rows[name]["ours_s"]:
+                continue
+            factor = SIZES[big][DRIVER[name]] / SIZES["S"][DRIVER[name]]
+            slope = math.log(row["ours_s"] / small_rows[name]["ours_s"]) / math.log(
+                factor
+            )
+            out[key][name] = round(slope, 3)
+        out[key]["goal"] = f"<= {SLOPE_GOAL} for every row"
+        out[key]["goal_met"] = all(
+            v <= SLOPE_GOAL for k, v in out[key].items() if k in ROW_NAMES
+        )
+    return out
+
+
+def markdown(result):
+    lines = [
+        f"### CRM suite benchmarks, size {result['size']} ({result['date']})",
+        "",
+        "| row | ours (s) | reference (s) | ratio | goal | met | queries "
+        "(ref) | peak RSS MB (ref) |",
+        "|---|---:|---:|---:|---|---|---:|---:|",
+    ]
+    for r in result["rows"]:
+        small = (
+            f" / {r['queries_small']} on {r['small_size']}"
+            if "queries_small" in r
+            else ""
+        )
+        title = r["title"] + (" (carried)" if "carried_from" in r else "")
+        lines.append(
+            f"| {title} | {r['ours_s']:.3f} | {r['reference_s']:.3f} | "
+            f"{r['ratio']:.3f} | {r['goal']} | {'yes' if r['goal_met'] else 'NO'} | "
+            f"{r['queries']}{small} ({r['reference_queries']}) | "
+            f"{r['peak_rss_mb']} ({r['reference_peak_rss_mb']}) |"
+        )
+    for key, values in result["slopes"].items():
+        text = ", ".join(f"{k} {v}" for k, v in values.items() if k in ROW_NAMES)
+        lines.append(f"\nScaling slope {key}: {text} (goal {values['goal']})")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__)
+    parser.add_argument("--size", choices=sorted(SIZES), default="S")
+    parser.add_argument(
+        "--keep", action="store_true", help="reuse crmbench_<size> if it has data"
+    )
+    parser.add_argument(
+        "--rows", default=",".join(ROW_NAMES), help="comma-separated subset of rows"
+    )
+    parser.add_argument(
+        "--drop", action="store_true", help="drop the database at the end"
+    )
+    parser.add_argument(
+        "--no-save", action="store_true", help="do not write bench/results"
+    )
+    parser.add_argument(
+        "--backlog",
+        type=int,
+        default=10_000,
+        help="leads routed by row 3, on both sides (at most the generated "
+        "backlog: 10,000, or half the leads at XS)",
+    )
+    args = parser.parse_args(argv)
+    rows = [r.strip() for r in args.rows.split(",") if r.strip()]
+    unknown = set(rows) - set(ROW_NAMES)
+    if unknown:
+        parser.error(f"unknown rows {sorted(unknown)}; choose from {ROW_NAMES}")
+    python, pg, odoo = prepare("bench")
+    db = f"crmbench_{args.size.lower()}"
+    log = ROOT / ".local" / "logs" / f"bench-{db}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    cfg = str(odoo.config)
+    generation_s = None
+    if not (args.keep and pg.db_exists(db)):
+        say(f"{db}: installing {', '.join(ADDONS)} (no demo data)")
+        job = OdooRun(odoo, db, ADDONS, None, demo=False)
+        job().report()
+        if not job.ok:
+            return 1
+    has_data = (
+        subprocess.run(
+            [
+                pg._client("psql"),
+                "-d",
+                db,
+                "-tAc",
+                "SELECT 1 FROM ir_config_parameter WHERE key = 'crm_bench.meta'",
+            ],
+            env=pg.psql_env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        == "1"
+    )
+    if not has_data:
+        say(
+            f"{db}: generating size {args.size} {SIZES[args.size]} (partners, "
+            "invoices, leads, activities)"
+        )
+        started = time.time()
+        gen = run_json(
+            [
+                python,
+                str(BENCH / "generate.py"),
+                "--db",
+                db,
+                "--size",
+                args.size,
+                "--config",
+                cfg,
+            ],
+            log,
+        )
+        generation_s = round(time.time() - started, 1)
+        say(f"{db}: generated in {generation_s}s (steps: {gen['timings']})")
+    result = {
+        "size": args.size,
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "counts": dict(
+            zip(
+                ["partners", "invoices", "leads", "activities"],
+                SIZES[args.size],
+                strict=True,
+            )
+        ),
+        "generation_s": generation_s,
+        "routing_backlog": args.backlog,
+        "load_average": [round(x, 2) for x in __import__("os").getloadavg()],
+        "rows": [],
+        "slopes": {},
+    }
+    for row in rows:
+        sides = {}
+        for side in ("ours", "reference"):
+            say(f"{row}: {side}")
+            sides[side] = run_json(
+                [
+                    python,
+                    str(BENCH / "measure.py"),
+                    "--db",
+                    db,
+                    "--row",
+                    row,
+                    "--side",
+                    side,
+                    "--backlog",
+                    str(args.backlog),
+                    "--config",
+                    cfg,
+                ],
+                log,
+            )
+        entry = build_row(row, sides["ours"], sides["reference"], args.size)
+        say(
+            f"{row}: ours {entry['ours_s']}s, reference {entry['reference_s']}s, "
+            f"ratio {entry['ratio']}"
+        )
+        result["rows"].append(entry)
+    # rows not measured this time: carried from the latest run of this size
+    previous = latest(args.size)
+    if previous and set(rows) != set(ROW_NAMES):
+        for entry in previous["rows"]:
+            if entry["name"] not in rows:
+                carried = dict(entry)
+                carried.setdefault("carried_from", previous["date"])
+                result["rows"].append(judge(carried))
+    result["rows"].sort(key=lambda r: ROW_NAMES.index(r["name"]))
+    done = {r["name"] for r in result["rows"]}
+    result["slopes"] = slopes(result) if done == set(ROW_NAMES) else {}
+    print(markdown(result))
+    print(json.dumps(result, indent=1))
+    if not args.no_save:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path = RESULTS / f"{datetime.date.today().isoformat()}-{args.size}.json"
+        if path.exists():
+            # appended: the newest run on top, the earlier ones of the day kept
+            old = json.loads(path.read_text())
+            result["previous_runs"] = old.pop("previous_runs", []) + [old]
+        path.write_text(json.dumps(result, indent=1) + "\n")
+        say(f"results written to {path.relative_to(ROOT)}")
+    if args.drop:
+        pg.drop_db(db)
+        say(f"{db} dropped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
