@@ -6,7 +6,8 @@
 #   make lint   ruff, ruff format --check, pylint-odoo (OCA mandatory checks)
 #   make stop   stop the embedded PostgreSQL cluster
 #   make setup  only find Odoo and install the requirements and chromium
-#   make bench  benchmarks at SIZE=S (default), M or L; see bench/README.md
+#   make bench  benchmarks at SIZE=S (default), M or L; BACKLOG=1000 routes a
+#               smaller lead backlog (core's side is slow); see bench/README.md
 PYTHON ?= python3
 SUITE := $(PYTHON) tools/suite.py
 
@@ -23,4 +24,4 @@ stop:
 setup:
 	@$(SUITE) setup
 bench:
-	@$(PYTHON) tools/bench.py --size $(SIZE)
+	@$(PYTHON) tools/bench.py --size $(SIZE) $(if $(BACKLOG),--backlog $(BACKLOG))
