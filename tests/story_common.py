@@ -224,6 +224,21 @@ class StoryMixin:
         # shown on the ticket's status bar, so that agents close in one click
         cls.stage_done.write({"mail_template_id": False, "fold": False})
 
+    def lead_arrives(self):
+        """Step 1's event: the sales manager enters a lead for the customer;
+        nobody picks the salesperson, territory routing does."""
+        return (
+            self.env["crm.lead"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "Two HP-200 presses for the Bilbao plant",
+                    "type": "opportunity",
+                    "partner_id": self.customer.id,
+                }
+            )
+        )
+
     @classmethod
     def setup_support_contract(cls):
         """The customer's support contract, signed after the sale: two

@@ -60,17 +60,7 @@ class TestStory(StoryMixin, TransactionCase):
     # ------------------------------------------------------------------
     def _step1_route_by_territory(self):
         """The sales manager enters the lead; nobody picks the salesperson."""
-        lead = (
-            self.env["crm.lead"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Two HP-200 presses for the Bilbao plant",
-                    "type": "opportunity",
-                    "partner_id": self.customer.id,
-                }
-            )
-        )
+        lead = self.lead_arrives()
         self.assertEqual(lead.country_id, self.spain)
         self.assertEqual(lead.territory_id, self.territory)
         self.assertEqual(lead.user_id, self.sales)

@@ -104,17 +104,7 @@ class TestStoryTour(StoryMixin, HttpCase):
 
     def test_story_in_the_browser(self):
         # A lead arrives (entered by the sales manager) and is routed.
-        lead = (
-            self.env["crm.lead"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Two HP-200 presses for the Bilbao plant",
-                    "type": "opportunity",
-                    "partner_id": self.customer.id,
-                }
-            )
-        )
+        lead = self.lead_arrives()
         self.assertEqual(lead.user_id, self.sales)
         self.assertEqual(lead.territory_id, self.territory)
         # the salesperson drafted a quote by hand during the first call
