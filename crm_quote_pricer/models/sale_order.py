@@ -44,6 +44,15 @@ class SaleOrder(models.Model):
         "highest down payment of the applied rules.",
         tracking=True,
     )
+    # sale_mrp's mrp_production_ids is for manufacturing users only (and is
+    # reached through stock references): the Fulfilment tab lists the orders
+    # that carry this quote, under the reader's own access rules
+    pricer_production_ids = fields.One2many(
+        "mrp.production",
+        "pricer_sale_order_id",
+        string="Manufacturing Orders",
+        readonly=True,
+    )
     pricer_down_payment_invoiced = fields.Boolean(
         string="Down Payment Drafted", copy=False, readonly=True
     )

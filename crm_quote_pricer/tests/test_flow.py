@@ -74,6 +74,14 @@ class TestFlow(PricerCase):
             .search(literal_eval(action.domain))
         )
         self.assertIn(down_payment, moves)
+        # the Fulfilment tab: the salesperson (no manufacturing rights) sees
+        # the quote's orders, as production does
+        self.assertEqual(
+            order.with_user(self.salesman).pricer_production_ids, production
+        )
+        self.assertEqual(
+            order.with_user(self.production_manager).pricer_production_ids, production
+        )
         # production reads the quote and its customer, cannot reprice
         order.with_user(self.production_manager).read(["name", "partner_id"])
         production.with_user(self.production_manager).pricer_partner_id.read(["name"])

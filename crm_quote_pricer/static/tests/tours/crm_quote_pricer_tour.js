@@ -43,7 +43,7 @@ registry.category("web_tour.tours").add("crm_quote_pricer_tour", {
         },
         {
             content: "The manufacturing order is listed",
-            trigger: ".o_field_widget[name='mrp_production_ids'] .o_data_row",
+            trigger: ".o_field_widget[name='pricer_production_ids'] .o_data_row",
         },
         {
             content: "The down-payment invoice is listed",
