@@ -649,6 +649,10 @@ class OdooRun:
         self.error_lines = []
         self.seconds = 0.0
 
+    def odoo_args(self):
+        """What this run does to the database (here: install the addons)."""
+        return ["-i", ",".join(self.install)] if self.install else []
+
     def command(self):
         mode = ["--with-demo"] if self.demo else []
         if self.tags:
@@ -656,7 +660,7 @@ class OdooRun:
         return self.odoo.cmd(
             "-d",
             self.db,
-            *(["-i", ",".join(self.install)] if self.install else []),
+            *self.odoo_args(),
             *mode,
             "--stop-after-init",
             "--http-port",
@@ -859,20 +863,10 @@ class OdooStep(OdooRun):
                 self.db,
                 *self.argv[2:],
             ]
-        tests = (
-            ["--test-enable", "--test-tags", ",".join(self.tags)] if self.tags else []
-        )
-        return self.odoo.cmd(
-            "-d",
-            self.db,
-            *self.argv,
-            *tests,
-            "--stop-after-init",
-            "--http-port",
-            str(free_port()),
-            "--log-level=test",
-            "--max-cron-threads=0",
-        )
+        return super().command()
+
+    def odoo_args(self):
+        return self.argv
 
     def where(self):
         return f"{self.seconds:.0f}s, exit {self.returncode}, log {self.log}"
@@ -1171,10 +1165,18 @@ def websocket_handshake(port):
 
 
 def wait_http(url, proc, timeout):
+    """Wait until ``url`` answers 200 while ``proc`` runs.
+
+    One request at a time, left to wait while the registry loads: short
+    client timeouts would pile up server threads, each holding a pool
+    connection ("PoolError: The Connection Pool Is Full").
+    """
     deadline = time.time() + timeout
     while time.time() < deadline and proc.poll() is None:
         try:
-            with urllib.request.urlopen(url, timeout=10) as resp:
+            with urllib.request.urlopen(
+                url, timeout=max(1.0, deadline - time.time())
+            ) as resp:
                 if resp.status == 200:
                     return True
         except OSError:
@@ -1374,22 +1376,12 @@ def cmd_run(args):
     proc = subprocess.Popen(cmd, cwd=ROOT)
 
     def announce():
-        # one request at a time, left to wait while the registry loads: short
-        # client timeouts would pile up server threads, each holding a pool
-        # connection ("PoolError: The Connection Pool Is Full")
-        while proc.poll() is None:
-            try:
-                with urllib.request.urlopen(url, timeout=900) as resp:
-                    if resp.status == 200:
-                        print(
-                            f"\n  READY: {url}  (login admin / admin; "
-                            "Ctrl-C stops Odoo and the embedded PostgreSQL)\n",
-                            flush=True,
-                        )
-                        return
-            except OSError:
-                pass
-            time.sleep(3)
+        if wait_http(url, proc, timeout=24 * 3600):
+            print(
+                f"\n  READY: {url}  (login admin / admin; "
+                "Ctrl-C stops Odoo and the embedded PostgreSQL)\n",
+                flush=True,
+            )
 
     threading.Thread(target=announce, daemon=True).start()
 
