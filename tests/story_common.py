@@ -239,6 +239,26 @@ class StoryMixin:
             )
         )
 
+    def fixed_rfm_config(self):
+        """The company's RFM settings, set by the marketing user to fixed
+        thresholds, so that the customer's scores don't depend on others."""
+        config = (
+            self.env["crm.rfm.config"]
+            .with_user(self.marketing)
+            ._get_for_company(self.company)
+        )
+        config.write(
+            {
+                "recency_method": "fixed",
+                "frequency_method": "fixed",
+                "monetary_method": "fixed",
+                "recency_thresholds": "30,90,180,365",
+                "frequency_thresholds": "1,2,4,8",
+                "monetary_thresholds": "500,2000,10000,50000",
+            }
+        )
+        return config
+
     @classmethod
     def setup_support_contract(cls):
         """The customer's support contract, signed after the sale: two

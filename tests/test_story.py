@@ -323,21 +323,7 @@ class TestStory(StoryMixin, TransactionCase):
         self.assertEqual(action["res_id"], over_quota.id)
 
     def _step9_segment_to_mailing_list(self, down_payment, ticket):
-        config = (
-            self.env["crm.rfm.config"]
-            .with_user(self.marketing)
-            ._get_for_company(self.company)
-        )
-        config.write(
-            {
-                "recency_method": "fixed",
-                "frequency_method": "fixed",
-                "monetary_method": "fixed",
-                "recency_thresholds": "30,90,180,365",
-                "frequency_thresholds": "1,2,4,8",
-                "monetary_thresholds": "500,2000,10000,50000",
-            }
-        )
+        config = self.fixed_rfm_config()
         config.action_recompute()
         score = (
             self.env["crm.rfm.score"]

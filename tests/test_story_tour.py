@@ -327,19 +327,7 @@ class TestStoryTour(StoryMixin, HttpCase):
         self.run_tour("story_upsell", url, self.sales.login, steps)
 
     def _tour_marketing(self):
-        config = (
-            self.env["crm.rfm.config"]
-            .with_user(self.marketing)
-            ._get_for_company(self.company)
-        )
-        config.write(
-            {
-                "recency_method": "fixed",
-                "frequency_method": "fixed",
-                "monetary_method": "fixed",
-                "monetary_thresholds": "500,2000,10000,50000",
-            }
-        )
+        config = self.fixed_rfm_config()
         steps = [
             click(".o_form_view button[name='action_recompute']", "Recompute now"),
             check(".o_notification:contains('RFM scores recomputed')"),
