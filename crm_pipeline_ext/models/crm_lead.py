@@ -287,22 +287,25 @@ class CrmLead(models.Model):
                     )
         if errors:
             raise ValidationError("\n".join(errors))
-        for lead, missing in bypassed:
-            lead.message_post(
-                body=Markup("<p>%s</p><ul>%s</ul>")
-                % (
-                    self.env._(
-                        "Stage gate of %(stage)s bypassed by %(user)s. "
-                        "Reason: %(reason)s. Missing:",
-                        stage=lead.stage_id.name,
-                        user=self.env.user.name,
-                        reason=reason,
-                    ),
-                    Markup().join(Markup("<li>%s</li>") % m for m in missing),
+        if not bypassed:
+            return
+        # one note per bypassed lead, created in one batch (the user just
+        # wrote these leads, so logging on them needs no further check)
+        bodies = {
+            lead.id: Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                self.env._(
+                    "Stage gate of %(stage)s bypassed by %(user)s. "
+                    "Reason: %(reason)s. Missing:",
+                    stage=lead.stage_id.name,
+                    user=self.env.user.name,
+                    reason=reason,
                 ),
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
+                Markup().join(Markup("<li>%s</li>") % m for m in missing),
             )
+            for lead, missing in bypassed
+        }
+        self.browse(bodies)._message_log_batch(bodies, message_type="comment")
 
     # ------------------------------------------------------------
     # Stage history

@@ -153,38 +153,34 @@ class CrmTerritory(models.Model):
         """
         if not users:
             return {}
-        if lock:
-            self.env["crm.lead"].flush_model(["user_id", "won_status", "active"])
-            rows = self.env.execute_query(
-                SQL(
-                    """
-                    WITH locked AS (
-                        UPDATE crm_territory_member SET user_id = user_id
-                         WHERE user_id = ANY(%(users)s))
-                    SELECT user_id, COUNT(*) FROM crm_lead
-                     WHERE user_id = ANY(%(users)s)
-                       AND won_status = 'pending' AND active
-                     GROUP BY user_id
-                    """,
-                    users=users.ids,
-                )
+        # one counting statement for both uses; routing only prefixes the lock
+        lock_sql = (
+            SQL(
+                """
+                WITH locked AS (
+                    UPDATE crm_territory_member SET user_id = user_id
+                     WHERE user_id = ANY(%s))
+                """,
+                users.ids,
             )
-            return dict(rows)
-        groups = (
-            self.env["crm.lead"]
-            # sudo: open-lead counts per salesperson for capacity; only numbers leave
-            .sudo()
-            ._read_group(
-                [
-                    ("user_id", "in", users.ids),
-                    ("won_status", "=", "pending"),
-                    ("active", "=", True),
-                ],
-                ["user_id"],
-                ["__count"],
+            if lock
+            else SQL()
+        )
+        self.env["crm.lead"].flush_model(["user_id", "won_status", "active"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                %s
+                SELECT user_id, COUNT(*) FROM crm_lead
+                 WHERE user_id = ANY(%s)
+                   AND won_status = 'pending' AND active
+                 GROUP BY user_id
+                """,
+                lock_sql,
+                users.ids,
             )
         )
-        return {user.id: count for user, count in groups}
+        return dict(rows)
 
     @api.model
     def _get_users_on_leave(self, users):

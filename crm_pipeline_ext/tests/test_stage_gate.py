@@ -76,6 +76,26 @@ class TestStageGate(PipelineCommon):
         self.assertIn("CEO approved", body)
         self.assertIn("Budget confirmed", body)
 
+    def test_bypass_logs_one_note_per_lead(self):
+        no_partner = self._lead(user_id=self.bypasser.id)
+        with_partner = self._lead(user_id=self.bypasser.id, partner_id=self.partner.id)
+        (no_partner | with_partner).with_user(self.bypasser).with_context(
+            pipeline_gate_bypass_reason="Batch approved"
+        ).write({"stage_id": self.stage_proposal.id})
+        notes = {}
+        for lead in no_partner | with_partner:
+            note = lead.message_ids.filtered(
+                lambda m: "Batch approved" in (m.body or "")
+            )
+            self.assertEqual(len(note), 1)
+            self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+            self.assertEqual(note.author_id, self.bypasser.partner_id)
+            notes[lead] = note.body
+        # each note lists what its own lead misses
+        self.assertIn("field Contact", notes[no_partner])
+        self.assertNotIn("field Contact", notes[with_partner])
+        self.assertIn("Budget confirmed", notes[with_partner])
+
     def test_bypass_context_ignored_without_group(self):
         lead = self._lead()
         with self.assertRaises(ValidationError):

@@ -108,6 +108,20 @@ class TestTerritory(PipelineCommon):
         ).capacity = 4
         more = self._new(3)
         self.assertEqual(set(more.mapped("user_id.login")), {"pe_salesman2"})
+        # the loads shown on the members and the territory are the ones routed on
+        members = self.t_spain.member_ids.sorted(lambda m: m.user_id.login)
+        self.assertEqual(members.mapped("open_lead_count"), [4, 5])
+        self.assertEqual(self.t_spain.lead_count, 9)
+        users = self.salesman | self.salesman2
+        Territory = self.env["crm.territory"]
+        self.assertEqual(
+            Territory._get_open_loads(users, lock=True),
+            {self.salesman.id: 4, self.salesman2.id: 5},
+        )
+        self.assertEqual(
+            Territory._get_open_loads(users),
+            Territory._get_open_loads(users, lock=True),
+        )
 
     def test_skips_archived_and_on_leave(self):
         self.salesman2.active = False
