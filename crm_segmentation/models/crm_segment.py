@@ -366,65 +366,99 @@ class CrmSegment(models.Model):
             seg.sudo().member_count = counts.get(seg, 0)
 
     def _compute_persona(self):
-        """Aggregate profile: a fixed number of queries per segment."""
+        """Aggregate profile: a fixed number of queries for all segments."""
+        if not self:
+            return
         self.env.flush_all()
         Line = self.env["crm.segment.persona.line"]
-        for seg in self:
-            size, revenue, invoices, freq = seg.env.execute_query(
+        seg_ids = tuple(self.ids)
+        stats = {
+            sid: rest
+            for sid, *rest in self.env.execute_query(
                 SQL(
-                    """SELECT COUNT(*), COALESCE(SUM(s.monetary), 0),
+                    """SELECT m.segment_id, COUNT(*), COALESCE(SUM(s.monetary), 0),
                               COALESCE(SUM(s.frequency), 0),
                               COALESCE(AVG(COALESCE(s.frequency, 0)), 0)
                          FROM crm_segment_member m
                          LEFT JOIN crm_rfm_score s ON s.id = m.score_id
-                        WHERE m.segment_id = %s""",
-                    seg.id,
+                        WHERE m.segment_id IN %s
+                        GROUP BY m.segment_id""",
+                    seg_ids,
                 )
-            )[0]
-            lines = []
-            for kind, model, column in (
-                ("industry", "res.partner.industry", "industry_id"),
-                ("country", "res.country", "country_id"),
-            ):
-                rows = seg.env.execute_query(
-                    SQL(
-                        """SELECT p.%(col)s, COUNT(*) FROM crm_segment_member m
-                             JOIN res_partner p ON p.id = m.partner_id
-                            WHERE m.segment_id = %(seg)s AND p.%(col)s IS NOT NULL
-                            GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT %(top)s""",
-                        col=SQL.identifier(column),
-                        seg=seg.id,
-                        top=PERSONA_TOP,
-                    )
-                )
-                lines += seg._persona_lines(kind, model, rows, size)
-            rows = seg.env.execute_query(
+            )
+        }
+
+        def top_rows(query):
+            """{segment id: [(key, value)]}, the PERSONA_TOP best per segment."""
+            rows = self.env.execute_query(
                 SQL(
-                    """SELECT pt.categ_id, SUM(-l.balance)
-                         FROM account_move_line l
-                         JOIN account_move mv ON mv.id = l.move_id
-                         JOIN product_product pp ON pp.id = l.product_id
-                         JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                        WHERE mv.state = 'posted'
-                          AND mv.move_type IN ('out_invoice', 'out_refund')
-                          AND mv.company_id = %(company)s
-                          AND l.display_type = 'product'
-                          AND mv.commercial_partner_id IN (
-                              SELECT partner_id FROM crm_segment_member
-                               WHERE segment_id = %(seg)s)
-                        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT %(top)s""",
-                    company=seg.company_id.id,
-                    seg=seg.id,
+                    """SELECT sid, rid, val FROM (
+                           SELECT t.*, ROW_NUMBER() OVER (
+                                  PARTITION BY t.sid ORDER BY t.val DESC, t.rid) AS rn
+                             FROM (%(query)s) t) r
+                        WHERE rn <= %(top)s
+                        ORDER BY sid, rn""",
+                    query=query,
                     top=PERSONA_TOP,
                 )
             )
-            lines += seg._persona_lines(
-                "category", "product.category", rows, revenue or 0.0
+            result = {}
+            for sid, rid, val in rows:
+                result.setdefault(sid, []).append((rid, val))
+            return result
+
+        tops = {}
+        for kind, column in (("industry", "industry_id"), ("country", "country_id")):
+            tops[kind] = top_rows(
+                SQL(
+                    """SELECT m.segment_id AS sid, p.%(col)s AS rid, COUNT(*) AS val
+                         FROM crm_segment_member m
+                         JOIN res_partner p ON p.id = m.partner_id
+                        WHERE m.segment_id IN %(segs)s AND p.%(col)s IS NOT NULL
+                        GROUP BY 1, 2""",
+                    col=SQL.identifier(column),
+                    segs=seg_ids,
+                )
             )
-            # sudo: persona lines are derived data, rewritten with the members
-            seg.persona_line_ids.sudo().unlink()
-            # sudo: derived persona lines of a segment the caller may write (checked)
-            Line.sudo().create(lines)
+        tops["category"] = top_rows(
+            SQL(
+                """SELECT m.segment_id AS sid, pt.categ_id AS rid,
+                          SUM(-l.balance) AS val
+                     FROM crm_segment_member m
+                     JOIN crm_segment sg ON sg.id = m.segment_id
+                     JOIN account_move mv
+                       ON mv.commercial_partner_id = m.partner_id
+                      AND mv.company_id = sg.company_id
+                     JOIN account_move_line l ON l.move_id = mv.id
+                     JOIN product_product pp ON pp.id = l.product_id
+                     JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                    WHERE m.segment_id IN %(segs)s
+                      AND mv.state = 'posted'
+                      AND mv.move_type IN ('out_invoice', 'out_refund')
+                      AND l.display_type = 'product'
+                    GROUP BY 1, 2""",
+                segs=seg_ids,
+            )
+        )
+        names = {}
+        for kind, model in (
+            ("industry", "res.partner.industry"),
+            ("country", "res.country"),
+            ("category", "product.category"),
+        ):
+            ids = {rid for rows in tops[kind].values() for rid, _val in rows}
+            records = self.env[model].browse(sorted(ids))
+            names[kind] = {rec.id: rec.display_name for rec in records}
+        lines = []
+        for seg in self:
+            size, revenue, invoices, freq = stats.get(seg.id, (0, 0, 0, 0))
+            for kind, total in (
+                ("industry", size),
+                ("country", size),
+                ("category", revenue or 0.0),
+            ):
+                rows = tops[kind].get(seg.id, [])
+                lines += seg._persona_lines(kind, names[kind], rows, total)
             # sudo: derived persona figures on the same segment
             seg.sudo().write(
                 {
@@ -433,10 +467,13 @@ class CrmSegment(models.Model):
                     "persona_purchase_frequency": float(freq),
                 }
             )
+        # sudo: persona lines are derived data, rewritten with the members
+        self.persona_line_ids.sudo().unlink()
+        # sudo: derived persona lines of segments the caller may write (checked)
+        Line.sudo().create(lines)
 
-    def _persona_lines(self, kind, model, rows, total):
-        records = self.env[model].browse([r[0] for r in rows])
-        names = {rec.id: rec.display_name for rec in records}
+    def _persona_lines(self, kind, names, rows, total):
+        """``names``: {record id: display name} of the ``kind`` records."""
         return [
             {
                 "segment_id": self.id,

@@ -85,9 +85,7 @@ class CrmSegmentSnapshot(models.Model):
                     segments=tuple(segments.ids) or (0,),
                 )
             )
-            count = self.env["crm.segment.snapshot.line"].search_count(
-                [("snapshot_id", "=", snap.id)]
-            )
+            count = self.env.cr.rowcount  # lines the INSERT just wrote
             snap.write(
                 {"state": "done", "line_count": count, "segment_ids": segments.ids}
             )

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 import ast
+import io
+import zipfile
 
 from freezegun import freeze_time
 
@@ -155,6 +157,34 @@ class TestSegment(SegmentationCommon):
         self.assertEqual(category.name, self.category.display_name)
         self.assertAlmostEqual(category.value, 65500.0)
 
+    def test_persona_several_segments(self):
+        """Segments computed together each get their own persona."""
+        seg = self._segment(r_min=5)
+        vip = self._segment(name="VIP", tag_ids=[Command.set(self.vip.ids)])
+        empty = self._segment(name="Empty", r_min=5, r_max=5, f_max=1)
+        (seg | vip | empty).action_compute()
+        self.assertEqual(seg.persona_size, 2)
+        self.assertAlmostEqual(seg.persona_avg_order_value, 65500 / 13, places=2)
+        self.assertEqual(len(seg.persona_line_ids), 3)
+        # partner c only: 10 invoices of 6000, Spain, no industry
+        self.assertEqual(vip.persona_size, 1)
+        self.assertAlmostEqual(vip.persona_avg_order_value, 6000.0)
+        self.assertAlmostEqual(vip.persona_purchase_frequency, 10.0)
+        self.assertEqual(
+            sorted(vip.persona_line_ids.mapped("kind")), ["category", "country"]
+        )
+        country = vip.persona_line_ids.filtered(lambda x: x.kind == "country")
+        self.assertEqual((country.value, country.share), (1.0, 100.0))
+        category = vip.persona_line_ids.filtered(lambda x: x.kind == "category")
+        self.assertEqual((category.value, category.share), (60000.0, 100.0))
+        self.assertEqual(empty.member_count, 0)
+        self.assertEqual(empty.persona_size, 0)
+        self.assertFalse(empty.persona_line_ids)
+        # set-based: each further segment costs only its own UPDATE
+        one = self._count_queries(seg._compute_persona)
+        three = self._count_queries((seg | vip | empty)._compute_persona)
+        self.assertLessEqual(three, one + 2)
+
     def test_snapshots_and_migration(self):
         seg = self._segment()
         seg.action_compute()
@@ -277,6 +307,14 @@ class TestSegment(SegmentationCommon):
         )
         self.assertEqual(report_type, "xlsx")
         self.assertTrue(content.startswith(b"PK"))
+        # one row per member, read back from the workbook's shared strings
+        with zipfile.ZipFile(io.BytesIO(content)) as book:
+            self.assertIn("xl/worksheets/sheet1.xml", book.namelist())
+            strings = book.read("xl/sharedStrings.xml").decode()
+        for partner in self.partner_a | self.partner_b | self.partner_c:
+            self.assertIn(f">{partner.name}<", strings)
+        self.assertIn(">Seg D<", strings)
+        self.assertIn(">533<", strings)  # partner a's RFM code
 
     def test_query_count_segment(self):
         """Membership costs the same queries for 4 or 24 partners."""
