@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 COVERAGE_STATES = [
@@ -393,6 +394,7 @@ class HelpdeskTicket(models.Model):
 
     def _update_sla_breach(self):
         now = fields.Datetime.now()
+        groups = {}
         for ticket in self:
             response = ticket.sla_response_deadline and (
                 (ticket.first_response_date or now) > ticket.sla_response_deadline
@@ -407,7 +409,10 @@ class HelpdeskTicket(models.Model):
             if bool(resolution) != ticket.sla_resolution_breached:
                 vals["sla_resolution_breached"] = bool(resolution)
             if vals:
-                ticket.write(vals)
+                groups.setdefault(tuple(sorted(vals.items())), []).append(ticket.id)
+        # One write per distinct set of flags instead of one per ticket.
+        for vals, ids in groups.items():
+            self.browse(ids).write(dict(vals))
 
     @api.model
     def _cron_check_sla(self, batch_size=500):
@@ -504,7 +509,8 @@ class HelpdeskTicket(models.Model):
     # Billing
     # ------------------------------------------------------------------
 
-    def _get_billable_hours(self):
+    def _get_billable_hours(self, usage=None):
+        """usage: (tickets, hours) of _prior_usage_batch, to skip the query."""
         self.ensure_one()
         hours = self.support_hours
         if hours <= 0:
@@ -515,17 +521,18 @@ class HelpdeskTicket(models.Model):
         plan = self.support_plan_id.sudo()
         if not plan.hour_quota:
             return 0.0
-        _count, prior = self._prior_usage()
+        _count, prior = usage if usage is not None else self._prior_usage()
         return min(hours, max(prior + hours - plan.hour_quota, 0.0))
 
     def _action_close(self):
         self._update_sla_breach()
         to_bill = self.env["helpdesk.ticket"]
+        usage = self._prior_usage_batch()
         for ticket in self:
             # sudo: helpdesk users have no rights on journal items.
             if ticket.billing_state != "none" or ticket.sudo().invoice_line_ids:
                 continue  # never invoiced twice
-            hours = ticket._get_billable_hours()
+            hours = ticket._get_billable_hours(usage.get(ticket.id, (0, 0.0)))
             if hours > 0:
                 ticket.billable_hours = hours
                 to_bill |= ticket
@@ -637,68 +644,112 @@ class HelpdeskTicket(models.Model):
             # sudo: a count only; opening the opportunities applies the user's rights
             ticket.lead_count = len(ticket.sudo().lead_ids)
 
+    def _upsell_counts(self, over_keys, uncovered_keys):
+        """Counts deciding the upsell rules, one grouped query per rule.
+
+        over_keys: {(plan id, period start, period end)}, counted as the
+        over-quota tickets of the plan in the period; uncovered_keys:
+        {(company id, partner id, month start)}, counted as the uncovered or
+        expired tickets of the customer in the company that month.
+        sudo: counts only; no ticket is returned.
+        """
+        Ticket = self.sudo()
+        over, uncovered = {}, {}
+        if over_keys:
+            rows = Ticket._read_group(
+                Domain("coverage_state", "=", "over_quota")
+                & Domain.OR(
+                    Domain("support_plan_id", "=", plan_id)
+                    & Domain("coverage_date", ">=", p_start)
+                    & Domain("coverage_date", "<=", p_end)
+                    for plan_id, p_start, p_end in over_keys
+                ),
+                ["support_plan_id", "coverage_date:day"],
+                ["__count"],
+            )
+            for plan, day, count in rows:
+                day = fields.Date.to_date(day)
+                for key in over_keys:
+                    if key[0] == plan.id and key[1] <= day <= key[2]:
+                        over[key] = over.get(key, 0) + count
+        if uncovered_keys:
+            rows = Ticket._read_group(
+                Domain("coverage_state", "in", ("not_covered", "expired"))
+                & Domain.OR(
+                    Domain("company_id", "=", company_id)
+                    & Domain("commercial_partner_id", "=", partner_id)
+                    & Domain("coverage_date", ">=", m_start)
+                    & Domain("coverage_date", "<", m_start + relativedelta(months=1))
+                    for company_id, partner_id, m_start in uncovered_keys
+                ),
+                ["company_id", "commercial_partner_id", "coverage_date:month"],
+                ["__count"],
+            )
+            for company, partner, month, count in rows:
+                key = (company.id, partner.id, fields.Date.to_date(month))
+                uncovered[key] = uncovered.get(key, 0) + count
+        return over, uncovered
+
     def _check_upsell_rules(self):
         Lead = self.env["crm.lead"]
+        over_keys, uncovered_keys = {}, {}
         for ticket in self:
             company = ticket.company_id
             day = ticket._coverage_day()
             partner = ticket.commercial_partner_id
-            limit = company.helpdesk_upsell_over_quota
-            if ticket.coverage_state == "over_quota" and limit:
-                # sudo: plan period and contract, to key the upsell; nothing is returned
+            if ticket.coverage_state == "over_quota" and (
+                company.helpdesk_upsell_over_quota
+            ):
+                # sudo: plan period, to key the upsell; nothing is returned
                 plan = ticket.support_plan_id.sudo()
-                p_start, p_end = plan._get_period(day)
-                # sudo: a count deciding the upsell; no ticket is returned
-                count = self.sudo().search_count(
-                    [
-                        ("support_plan_id", "=", plan.id),
-                        ("coverage_state", "=", "over_quota"),
-                        ("coverage_date", ">=", p_start),
-                        ("coverage_date", "<=", p_end),
-                    ]
-                )
-                if count >= limit:
-                    Lead._create_upsell(
-                        f"over_quota:{plan.id}:{p_start}",
-                        "over_quota",
-                        self.env._(
-                            "Upsell: %(customer)s over quota on %(contract)s",
-                            customer=partner.display_name,
-                            contract=plan.contract_id.display_name,
-                        ),
-                        partner,
-                        plan.contract_id,
-                        ticket,
-                    )
-            limit = company.helpdesk_upsell_uncovered
+                over_keys[ticket.id] = (plan.id, *plan._get_period(day))
             if (
                 ticket.coverage_state in ("not_covered", "expired")
-                and limit
+                and company.helpdesk_upsell_uncovered
                 and partner
             ):
-                m_start = day.replace(day=1)
-                # sudo: a count of the customer's tickets here; none is returned
-                count = self.sudo().search_count(
-                    [
-                        ("commercial_partner_id", "=", partner.id),
-                        ("company_id", "=", company.id),
-                        ("coverage_state", "in", ("not_covered", "expired")),
-                        ("coverage_date", ">=", m_start),
-                        ("coverage_date", "<", m_start + relativedelta(months=1)),
-                    ]
+                uncovered_keys[ticket.id] = (
+                    company.id,
+                    partner.id,
+                    day.replace(day=1),
                 )
-                if count >= limit:
-                    Lead._create_upsell(
-                        f"uncovered:{company.id}:{partner.id}:{m_start}",
-                        "uncovered",
-                        self.env._(
-                            "Upsell: %(customer)s opens tickets without coverage",
-                            customer=partner.display_name,
-                        ),
-                        partner,
-                        ticket.contract_id,
-                        ticket,
-                    )
+        over_counts, uncovered_counts = self._upsell_counts(
+            set(over_keys.values()), set(uncovered_keys.values())
+        )
+        for ticket in self:
+            company = ticket.company_id
+            partner = ticket.commercial_partner_id
+            key = over_keys.get(ticket.id)
+            if key and over_counts.get(key, 0) >= company.helpdesk_upsell_over_quota:
+                # sudo: the plan's contract, to key the upsell; nothing is returned
+                plan = ticket.support_plan_id.sudo()
+                Lead._create_upsell(
+                    f"over_quota:{plan.id}:{key[1]}",
+                    "over_quota",
+                    self.env._(
+                        "Upsell: %(customer)s over quota on %(contract)s",
+                        customer=partner.display_name,
+                        contract=plan.contract_id.display_name,
+                    ),
+                    partner,
+                    plan.contract_id,
+                    ticket,
+                )
+            key = uncovered_keys.get(ticket.id)
+            if key and (
+                uncovered_counts.get(key, 0) >= company.helpdesk_upsell_uncovered
+            ):
+                Lead._create_upsell(
+                    f"uncovered:{company.id}:{partner.id}:{key[2]}",
+                    "uncovered",
+                    self.env._(
+                        "Upsell: %(customer)s opens tickets without coverage",
+                        customer=partner.display_name,
+                    ),
+                    partner,
+                    ticket.contract_id,
+                    ticket,
+                )
 
     def action_view_leads(self):
         self.ensure_one()

@@ -61,6 +61,61 @@ class TestUpsell(SupportCommon):
         self.assertEqual(len(lead), 1)
         self.assertEqual(lead.partner_id, self.other_customer)
 
+    def _batch_vals(self, partner, count):
+        return [
+            {
+                "name": f"Batch {partner.name} {i}",
+                "description": "<p>Batch</p>",
+                "partner_id": partner.id,
+                "team_id": self.team.id,
+            }
+            for i in range(count)
+        ]
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_rules_on_batch_create(self):
+        """Tickets created together are counted together, once per rule."""
+        self.company.helpdesk_upsell_over_quota = 2
+        self.company.helpdesk_upsell_uncovered = 2
+        self.plan.ticket_quota = 1
+        tickets = self.env["helpdesk.ticket"].create(
+            self._batch_vals(self.contact, 3) + self._batch_vals(self.other_customer, 2)
+        )
+        self.assertEqual(
+            tickets.mapped("coverage_state"),
+            ["covered", "over_quota", "over_quota", "not_covered", "not_covered"],
+        )
+        lead = self._leads("over_quota")
+        self.assertEqual(len(lead), 1)
+        self.assertEqual(lead.helpdesk_ticket_id, tickets[1])
+        self.assertEqual(lead.support_contract_id, self.contract)
+        lead = self._leads("uncovered")
+        self.assertEqual(len(lead), 1)
+        self.assertEqual(lead.helpdesk_ticket_id, tickets[3])
+        self.assertEqual(lead.partner_id, self.other_customer)
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_rules_query_count_does_not_grow(self):
+        """One grouped count per rule, whatever the number of tickets."""
+        self.company.helpdesk_upsell_over_quota = 100
+        self.company.helpdesk_upsell_uncovered = 100
+        self.plan.ticket_quota = 1
+        Ticket = self.env["helpdesk.ticket"]
+        tickets = Ticket.create(
+            self._batch_vals(self.contact, 4) + self._batch_vals(self.other_customer, 4)
+        )
+        small = tickets[1] | tickets[4]
+        self.assertEqual(small.mapped("coverage_state"), ["over_quota", "not_covered"])
+        counts = []
+        for batch in (small, tickets):
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            batch._check_upsell_rules()
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(counts[0], counts[1])
+        self.assertLessEqual(counts[1], 2)
+        self.assertFalse(self._leads("over_quota") | self._leads("uncovered"))
+
     def test_expiring_contract_opportunity(self):
         self.company.helpdesk_upsell_expiry_days = 30
         Contract = self.env["contract.contract"]
