@@ -137,9 +137,36 @@ class SaleOrder(models.Model):
     def _search_pricer_needs_approval(self, operator, value):
         if operator not in ("in", "not in"):
             return NotImplemented
-        orders = self.search([("state", "in", ("draft", "sent"))]).filtered(
-            "pricer_needs_approval"
+        # Only a quote with a product line that is discounted, priced off its
+        # rate-card price or costed (margin, floor) can fall outside an
+        # authority: preselect those in SQL, compute the flag on them only.
+        Line = self.env["sale.order.line"]
+        Line.flush_model(["price_unit", "technical_price_unit"])
+
+        def price_off_reference(model, alias, query):
+            price = model._field_to_sql(alias, "price_unit", query)
+            reference = model._field_to_sql(alias, "technical_price_unit", query)
+            return SQL(
+                "(COALESCE(%s, 0) != 0 AND COALESCE(%s, 0) != %s)",
+                reference,
+                price,
+                reference,
+            )
+
+        signal = (
+            Domain("product_id", "!=", False)
+            & Domain("display_type", "=", False)
+            & Domain("is_downpayment", "=", False)
+            & (
+                Domain("discount", "!=", 0)
+                | Domain("pricer_cost", "!=", 0)
+                | Domain.custom(to_sql=price_off_reference)
+            )
         )
+        orders = self.search(
+            Domain("state", "in", ("draft", "sent"))
+            & Domain("order_line", "any", signal)
+        ).filtered("pricer_needs_approval")
         return Domain("id", operator, orders.ids)
 
     # ------------------------------------------------------------------

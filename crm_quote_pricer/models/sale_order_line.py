@@ -197,13 +197,19 @@ class SaleOrderLine(models.Model):
                 continue
             steps = line.pricer_waterfall
             if steps:
-                line.with_context(sale_write_from_compute=True).update(
-                    {
-                        "price_unit": steps[-1]["after"],
-                        "technical_price_unit": steps[-1]["after"],
-                    }
-                )
+                line._pricer_set_price(max(steps[-1]["after"], 0.0))
         return res
+
+    def _pricer_set_price(self, price):
+        """Set the rate-card price as both the price and the reference of the
+        granted discount, as sale's own ``_reset_price_unit`` does."""
+        self.ensure_one()
+        # update() writes field by field, and sale drops a write of
+        # technical_price_unit alone unless it comes from a compute:
+        # a hand-typed price would stay the reference of the discount
+        self.with_context(sale_write_from_compute=True).update(
+            {"price_unit": price, "technical_price_unit": price}
+        )
 
     def _pricer_price(self):
         """Reprice lines from the rate card, overriding manual prices."""
@@ -212,15 +218,7 @@ class SaleOrderLine(models.Model):
         for line, result in results.items():
             line._pricer_assign(result)
             if result["steps"]:
-                # update() writes field by field, and sale drops a write of
-                # technical_price_unit alone unless it comes from a compute:
-                # a hand-typed price would stay the reference of the discount
-                line.with_context(sale_write_from_compute=True).update(
-                    {
-                        "price_unit": result["price"],
-                        "technical_price_unit": result["price"],
-                    }
-                )
+                line._pricer_set_price(result["price"])
         return results
 
     # ------------------------------------------------------------------

@@ -214,6 +214,21 @@ class TestApproval(PricerCase):
                 order.pricer_needs_approval, order.user_id == self.salesman
             )
 
+    def test_search_needs_approval(self):
+        outside = self._discounted(10.0)
+        within = self._discounted(4.0)
+        margin = self._order()
+        margin.order_line.price_unit = 54.0  # below the 10% margin authority
+        Order = self.env["sale.order"].with_user(self.salesman)
+        found = Order.search([("pricer_needs_approval", "=", True)])
+        self.assertIn(outside, found)
+        self.assertIn(margin, found)
+        self.assertNotIn(within, found)
+        others = Order.search([("pricer_needs_approval", "=", False)])
+        self.assertIn(within, others)
+        self.assertNotIn(outside, others)
+        self.assertNotIn(margin, others)
+
     def test_margin_authority(self):
         order = self._order()
         order.order_line.price_unit = 54.0  # 7.4% margin, 0% granted over 100?

@@ -74,6 +74,14 @@ class TestFlow(PricerCase):
             .search(literal_eval(action.domain))
         )
         self.assertIn(down_payment, moves)
+        # billing posts it: sale rewrites the down payment line's price as
+        # the billing user, which is no repricing of the quote
+        down_payment.with_user(self.billing_user).action_post()
+        self.assertEqual(down_payment.state, "posted")
+        down_payment_line = order.order_line.filtered(
+            lambda line: line.is_downpayment and not line.display_type
+        )
+        self.assertAlmostEqual(down_payment_line.price_unit, 1900.0 * 0.3)
         # the Fulfilment tab: the salesperson (no manufacturing rights) sees
         # the quote's orders, as production does
         self.assertEqual(
