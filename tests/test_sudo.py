@@ -57,7 +57,9 @@ class TestSudoReasons(TransactionCase):
 
     def test_every_sudo_has_a_reason_right_above(self):
         sites = list(sudo_sites())
-        self.assertGreaterEqual(len(sites), 57)
+        # the scan reaches the addons' code: 56 sites when last counted (the
+        # review removed one; fewer sudo() calls are welcome, none unexplained)
+        self.assertGreaterEqual(len(sites), 50)
         self.assertFalse(
             [site for site, ok in sites if not ok],
             "sudo() without a '# sudo: why it cannot widen access' comment",

@@ -651,8 +651,8 @@ class HelpdeskTicket(models.Model):
         over-quota tickets of the plan in the period; uncovered_keys:
         {(company id, partner id, month start)}, counted as the uncovered or
         expired tickets of the customer in the company that month.
-        sudo: counts only; no ticket is returned.
         """
+        # sudo: counts only (over-quota / uncovered tickets); no ticket is returned
         Ticket = self.sudo()
         over, uncovered = {}, {}
         if over_keys:
