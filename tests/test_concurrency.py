@@ -290,7 +290,7 @@ class TestConcurrentSegments(ConcurrencyCase):
             return query
 
         def recompute(env):
-            env["crm.segment"].browse(self.segment_id)._compute_members()
+            env["crm.segment"].browse(self.segment_id)._recompute()
 
         with patch.object(Segment, "_member_select", select_then_meet):
             outcomes = self.in_parallel(

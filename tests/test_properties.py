@@ -11,14 +11,17 @@ minutes (``--hypothesis-show-statistics`` reports the examples run).
 
 import math
 from contextlib import closing, contextmanager
+from datetime import timedelta
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import SQL, float_compare, float_round
+from odoo.tools import float_compare, float_round
+
+from odoo.addons.crm_segmentation.models.crm_rfm_config import parse_thresholds
 
 
 def _settings(max_examples):
@@ -328,40 +331,69 @@ class TestRfmProperties(PropertyCase):
                 "monetary_method": methods[2],
             }
         )
+        # recency is counted from today's date back to the last invoice; a
+        # customer with refunds only has none (no last invoice date)
+        today = fields.Date.context_today(self.config)
         self.env["crm.rfm.score"].create(
             [
                 {
                     "partner_id": partner.id,
                     "company_id": self.company.id,
-                    "recency_days": recency,
+                    "last_invoice_date": (
+                        today - timedelta(days=recency)
+                        if recency is not None
+                        else False
+                    ),
                     "frequency": frequency,
                     "monetary": monetary,
-                    "run_number": self.config.run_number,
                 }
                 for partner, (recency, frequency, monetary) in zip(
                     partners, metrics, strict=False
                 )
             ]
         )
-        # the recompute stores no recency (NULL) for refunds-only customers;
-        # the ORM writes 0 for an empty integer, so set those by SQL
-        no_recency = [
-            p.id for p, m in zip(partners, metrics, strict=False) if m[0] is None
-        ]
-        if no_recency:
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE crm_rfm_score SET recency_days = NULL "
-                    "WHERE company_id = %s AND partner_id IN %s",
-                    self.company.id,
-                    tuple(no_recency),
-                )
-            )
-        self.config._recompute_finish()
+        self.config._score_and_class()
+        self.env["crm.rfm.score"].invalidate_model()
         scores = self.env["crm.rfm.score"].search(
             [("company_id", "=", self.company.id)]
         )
         return {s.partner_id.id: (s.r_score, s.f_score, s.m_score) for s in scores}
+
+    def _expected_scores(self, metrics, methods):
+        """The scores by their definition, computed in Python: quantiles are
+        1 + floor(5 * (customers with a strictly worse metric) / customers),
+        no recency being the worst; fixed bins count the thresholds passed."""
+        n = len(metrics)
+        worse_first = (
+            lambda m: -math.inf if m[0] is None else -m[0],  # more days is worse
+            lambda m: m[1],
+            lambda m: m[2],
+        )
+        thresholds = [
+            parse_thresholds(self.config[fname])
+            for fname in (
+                "recency_thresholds",
+                "frequency_thresholds",
+                "monetary_thresholds",
+            )
+        ]
+        expected = []
+        for metric in metrics:
+            row = []
+            for i, method in enumerate(methods):
+                if method == "quantile":
+                    key = worse_first[i]
+                    worse = sum(1 for other in metrics if key(other) < key(metric))
+                    row.append(1 + 5 * worse // n)
+                elif i == 0:
+                    days = metric[0] if metric[0] is not None else math.inf
+                    row.append(5 - sum(days > v for v in thresholds[0]))
+                else:
+                    row.append(1 + sum(metric[i] > v for v in thresholds[i]))
+            if metric[0] is None:
+                row[0] = 1  # refunds only: worst recency
+            expected.append(tuple(row))
+        return expected
 
     @_settings(150)
     @given(
@@ -380,6 +412,7 @@ class TestRfmProperties(PropertyCase):
             permuted = self._scores(metrics, methods, shuffled)
         by_metric = [scores[p.id] for p in partners]
         self.assertEqual(by_metric, [permuted[p.id] for p in shuffled])
+        self.assertEqual(by_metric, self._expected_scores(metrics, methods))
         for (r, f, m), (recency, _freq, _mon) in zip(by_metric, metrics, strict=True):
             self.assertTrue({r, f, m} <= {1, 2, 3, 4, 5}, (r, f, m))
             if recency is None:

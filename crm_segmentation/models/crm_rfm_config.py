@@ -28,10 +28,11 @@ def parse_thresholds(text):
 class CrmRfmConfig(models.Model):
     """RFM settings of one company, and the state of its recompute.
 
-    The recompute is set-based: each batch is one INSERT ... SELECT ... ON
-    CONFLICT over a range of customers; scoring and classing are one UPDATE
-    each for the whole company. The cursor (last customer id done) is
-    committed with each batch, so a crashed run resumes where it stopped.
+    The recompute is set-based: each batch is one statement over a range of
+    customer ids that writes only what changed (new, changed and vanished
+    customers); scoring and classing are one UPDATE for the whole company.
+    The cursor (last customer id done) is committed with each batch, so a
+    crashed run resumes where it stopped.
     """
 
     _name = "crm.rfm.config"
@@ -82,9 +83,7 @@ class CrmRfmConfig(models.Model):
         required=True,
     )
     run_started = fields.Datetime(readonly=True)
-    run_number = fields.Integer(
-        readonly=True, help="Rows not touched by the current run are stale."
-    )
+    run_number = fields.Integer(readonly=True, help="Runs started so far.")
     run_cursor = fields.Integer(readonly=True)
     run_total = fields.Integer(readonly=True)
     run_done = fields.Integer(readonly=True)
@@ -194,24 +193,64 @@ class CrmRfmConfig(models.Model):
                 )
             )
 
-    def _score_case(self, method, column, thresholds, reverse=False):
-        """SQL expression giving a 1-5 score for ``column``."""
-        col = SQL.identifier(column)
-        if method == "fixed":
-            values = parse_thresholds(thresholds)
-            above = SQL(" + ").join(SQL("(%s > %s)::int", col, v) for v in values)
-            if reverse:
-                return SQL("5 - (%s)", above)
-            return SQL("1 + (%s)", above)
-        order = SQL("DESC") if reverse else SQL("ASC")
-        # quintile of the share of customers strictly below: equal metrics
-        # get equal scores (NTILE split ties by partner id)
-        return SQL(
-            "1 + FLOOR(5.0 * (RANK() OVER (ORDER BY %s %s NULLS FIRST) - 1) "
-            "/ COUNT(*) OVER ())::int",
-            col,
-            order,
+    def _fixed_score(self, expr, thresholds, reverse=False):
+        """SQL giving a 1-5 score for ``expr`` by four fixed thresholds."""
+        above = SQL(" + ").join(
+            SQL("(%s > %s)::int", expr, v) for v in parse_thresholds(thresholds)
         )
+        return SQL("5 - (%s)", above) if reverse else SQL("1 + (%s)", above)
+
+    def _score_sql(self, today):
+        """(r, f, m) SQL expressions over the score row ``s`` and the cuts row
+        ``c``, and the aggregates ``c`` needs over all the company's rows.
+
+        Quantiles: a customer's score is 1 + floor(5 * k / n), where k is the
+        number of customers with a strictly worse metric (equal metrics score
+        alike, NULL is the worst) and n the number of customers. That is
+        1 + how many of the four cut values a[ceil(i * n / 5)] (i = 1..4, a =
+        the metrics sorted, worst first) are below the customer's metric: one
+        sort per metric for the whole company instead of a window and a join
+        per customer (bench row 1)."""
+        recency = SQL("(%s::date - s.last_invoice_date)", today)
+        specs = (
+            # score, method, thresholds, fixed-threshold expression, sort key
+            # (worst first: the oldest last invoice is the worst recency)
+            ("r", self.recency_method, self.recency_thresholds, recency,
+             "last_invoice_date", True),
+            ("f", self.frequency_method, self.frequency_thresholds,
+             SQL("s.frequency"), "frequency", False),
+            ("m", self.monetary_method, self.monetary_thresholds,
+             SQL("s.monetary"), "monetary", False),
+        )  # fmt: skip
+        exprs, sorted_aggs, cuts = [], [], []
+        for key, method, thresholds, expr, column, reverse in specs:
+            if method == "fixed":
+                exprs.append(self._fixed_score(expr, thresholds, reverse))
+                continue
+            col = SQL.identifier(column)
+            arr = SQL.identifier(f"{key}_sorted")
+            sorted_aggs.append(
+                SQL("array_agg(%s ORDER BY %s NULLS FIRST) AS %s", col, col, arr)
+            )
+            terms = []
+            for i in range(1, 5):
+                cut = SQL.identifier(f"{key}_cut{i}")
+                cuts.append(SQL("a.%s[(%s * a.n + 4) / 5] AS %s", arr, i, cut))
+                terms.append(
+                    SQL(
+                        "(s.%s IS NOT NULL AND (c.%s IS NULL OR c.%s < s.%s))::int",
+                        col,
+                        cut,
+                        cut,
+                        col,
+                    )
+                )
+            exprs.append(SQL("1 + %s", SQL(" + ").join(terms)))
+        # a customer with refunds only has no recency: worst score
+        exprs[0] = SQL(
+            "CASE WHEN s.last_invoice_date IS NULL THEN 1 ELSE %s END", exprs[0]
+        )
+        return exprs, sorted_aggs, cuts
 
     # ------------------------------------------------------------------
     # Recompute
@@ -251,12 +290,11 @@ class CrmRfmConfig(models.Model):
         )
 
     def _recompute_batch(self):
-        """Upsert raw metrics for the next ``batch_size`` customers.
+        """Store the raw metrics of the next ``batch_size`` customers.
 
         Return the number of customers done (0 when the run is complete)."""
         self.ensure_one()
         self.env.flush_all()
-        today = fields.Date.context_today(self)
         bound = self.env.execute_query(
             SQL(
                 """
@@ -274,59 +312,85 @@ class CrmRfmConfig(models.Model):
         upper, count = bound
         if not count:
             return 0
+        # One statement per batch: the batch's customers whose metrics
+        # changed are updated, new ones inserted, and scores in the batch's id
+        # range whose customer has no invoice left are deleted. Unchanged rows
+        # are not rewritten: that was most of the recompute's cost (bench row
+        # 1). Vanished customers are found by the invoice index, not by an
+        # anti-join of the score table's id range to the batch: planned on
+        # the statistics of a table that was empty, that one went quadratic.
+        now = fields.Datetime.now()
         self.env.execute_query(
             SQL(
                 """
+            WITH inv AS (
+                SELECT i.pid, i.frequency, i.refunds, i.monetary, i.first_date,
+                       i.last_date, GREATEST(so.last_order, i.last_date) AS last_order
+                  FROM (
+                    SELECT m.commercial_partner_id AS pid,
+                           COUNT(*) FILTER (WHERE m.move_type = 'out_invoice')
+                               AS frequency,
+                           COUNT(*) FILTER (WHERE m.move_type = 'out_refund')
+                               AS refunds,
+                           COALESCE(SUM(m.amount_untaxed_signed), 0) AS monetary,
+                           MIN(m.invoice_date)
+                               FILTER (WHERE m.move_type = 'out_invoice')
+                               AS first_date,
+                           MAX(m.invoice_date)
+                               FILTER (WHERE m.move_type = 'out_invoice')
+                               AS last_date
+                      FROM account_move m
+                     WHERE %(filter)s
+                       AND m.commercial_partner_id > %(cursor)s
+                       AND m.commercial_partner_id <= %(upper)s
+                     GROUP BY m.commercial_partner_id) i
+                  LEFT JOIN (
+                    SELECT p.commercial_partner_id AS pid,
+                           MAX(o.date_order)::date AS last_order
+                      FROM sale_order o
+                      JOIN res_partner p ON p.id = o.partner_id
+                     WHERE o.state = 'sale' AND o.company_id = %(company)s
+                       AND p.commercial_partner_id > %(cursor)s
+                       AND p.commercial_partner_id <= %(upper)s
+                     GROUP BY p.commercial_partner_id) so ON so.pid = i.pid),
+            gone AS (
+                DELETE FROM crm_rfm_score s
+                 WHERE s.company_id = %(company)s
+                   AND s.partner_id > %(cursor)s AND s.partner_id <= %(upper)s
+                   AND NOT EXISTS (
+                       SELECT 1 FROM account_move m
+                        WHERE %(filter)s
+                          AND m.commercial_partner_id = s.partner_id))
             INSERT INTO crm_rfm_score (
                 partner_id, company_id, frequency, monetary, first_invoice_date,
-                last_invoice_date, last_order_date, recency_days, refund_count,
-                computed_at, run_number, create_uid, create_date, write_uid,
-                write_date)
+                last_invoice_date, last_order_date, refund_count, computed_at,
+                create_uid, create_date, write_uid, write_date)
             SELECT inv.pid, %(company)s, inv.frequency, inv.monetary, inv.first_date,
-                   inv.last_date, GREATEST(so.last_order, inv.last_date),
-                   %(today)s::date - inv.last_date, inv.refunds,
-                   %(started)s, %(run)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
-                   %(uid)s, NOW() AT TIME ZONE 'UTC'
-              FROM (
-                SELECT m.commercial_partner_id AS pid,
-                       COUNT(*) FILTER (WHERE m.move_type = 'out_invoice') AS frequency,
-                       COUNT(*) FILTER (WHERE m.move_type = 'out_refund') AS refunds,
-                       COALESCE(SUM(m.amount_untaxed_signed), 0) AS monetary,
-                       MIN(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice')
-                           AS first_date,
-                       MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice')
-                           AS last_date
-                  FROM account_move m
-                 WHERE %(filter)s
-                   AND m.commercial_partner_id > %(cursor)s
-                   AND m.commercial_partner_id <= %(upper)s
-                 GROUP BY m.commercial_partner_id) inv
-              LEFT JOIN (
-                SELECT p.commercial_partner_id AS pid,
-                       MAX(o.date_order)::date AS last_order
-                  FROM sale_order o
-                  JOIN res_partner p ON p.id = o.partner_id
-                 WHERE o.state = 'sale' AND o.company_id = %(company)s
-                   AND p.commercial_partner_id > %(cursor)s
-                   AND p.commercial_partner_id <= %(upper)s
-                 GROUP BY p.commercial_partner_id) so ON so.pid = inv.pid
+                   inv.last_date, inv.last_order, inv.refunds, %(now)s,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM inv
+              -- only new and changed customers reach the upsert
+              LEFT JOIN crm_rfm_score s
+                     ON s.partner_id = inv.pid AND s.company_id = %(company)s
+             WHERE s.id IS NULL
+                OR (s.frequency, s.monetary, s.first_invoice_date,
+                    s.last_invoice_date, s.last_order_date, s.refund_count)
+                   IS DISTINCT FROM
+                   (inv.frequency, inv.monetary, inv.first_date, inv.last_date,
+                    inv.last_order, inv.refunds)
             ON CONFLICT (partner_id, company_id) DO UPDATE SET
                 frequency = EXCLUDED.frequency,
                 monetary = EXCLUDED.monetary,
                 first_invoice_date = EXCLUDED.first_invoice_date,
                 last_invoice_date = EXCLUDED.last_invoice_date,
                 last_order_date = EXCLUDED.last_order_date,
-                recency_days = EXCLUDED.recency_days,
                 refund_count = EXCLUDED.refund_count,
                 computed_at = EXCLUDED.computed_at,
-                run_number = EXCLUDED.run_number,
                 write_uid = EXCLUDED.write_uid,
                 write_date = EXCLUDED.write_date
             """,
                 company=self.company_id.id,
-                today=today,
-                started=self.run_started,
-                run=self.run_number,
+                now=now,
                 uid=self.env.uid,
                 filter=self._invoice_filter(),
                 cursor=self.run_cursor,
@@ -343,67 +407,15 @@ class CrmRfmConfig(models.Model):
         self.ensure_one()
         self.env.flush_all()
         company = self.company_id.id
+        # customers above the last batch's range have no invoice any more
         self.env.execute_query(
             SQL(
-                "DELETE FROM crm_rfm_score WHERE company_id = %s "
-                "AND run_number IS DISTINCT FROM %s",
+                "DELETE FROM crm_rfm_score WHERE company_id = %s AND partner_id > %s",
                 company,
-                self.run_number,
+                self.run_cursor,
             )
         )
-        r_expr = self._score_case(
-            self.recency_method, "recency_days", self.recency_thresholds, True
-        )
-        f_expr = self._score_case(
-            self.frequency_method, "frequency", self.frequency_thresholds
-        )
-        m_expr = self._score_case(
-            self.monetary_method, "monetary", self.monetary_thresholds
-        )
-        # Scores, code and class in one UPDATE that skips unchanged rows:
-        # rewriting every row (twice) cost most of the recompute (bench row 1).
-        # The class comes from the 125 score combinations, each with its first
-        # matching class (a hash join, not one class lookup per customer).
-        # A customer with refunds only has no recency: worst score.
-        self.env.execute_query(
-            SQL(
-                """
-            UPDATE crm_rfm_score s
-               SET r_score = t.r, f_score = t.f, m_score = t.m,
-                   rfm_code = CONCAT(t.r, t.f, t.m), class_id = t.class_id
-              FROM (SELECT x.id, x.r, x.f, x.m, cls.class_id
-                      FROM (SELECT id,
-                                   CASE WHEN recency_days IS NULL THEN 1
-                                        ELSE %(r)s END AS r,
-                                   %(f)s AS f, %(m)s AS m
-                              FROM crm_rfm_score
-                             WHERE company_id = %(company)s) x
-                      LEFT JOIN (
-                           SELECT DISTINCT ON (r.v, f.v, m.v)
-                                  r.v AS r, f.v AS f, m.v AS m, c.id AS class_id
-                             FROM generate_series(1, 5) r(v)
-                            CROSS JOIN generate_series(1, 5) f(v)
-                            CROSS JOIN generate_series(1, 5) m(v)
-                             JOIN crm_rfm_class c
-                               ON c.active
-                              AND (c.company_id IS NULL
-                                   OR c.company_id = %(company)s)
-                              AND r.v BETWEEN c.r_min AND c.r_max
-                              AND f.v BETWEEN c.f_min AND c.f_max
-                              AND m.v BETWEEN c.m_min AND c.m_max
-                            ORDER BY r.v, f.v, m.v, c.sequence, c.id) cls
-                        ON cls.r = x.r AND cls.f = x.f AND cls.m = x.m) t
-             WHERE s.id = t.id
-               AND (s.r_score, s.f_score, s.m_score, s.rfm_code, s.class_id)
-                   IS DISTINCT FROM
-                   (t.r, t.f, t.m, CONCAT(t.r, t.f, t.m), t.class_id)
-            """,
-                r=r_expr,
-                f=f_expr,
-                m=m_expr,
-                company=company,
-            )
-        )
+        self._score_and_class()
         self.env["crm.rfm.score"].invalidate_model()
         self.with_context(tracking_disable=True).write(
             {
@@ -411,6 +423,63 @@ class CrmRfmConfig(models.Model):
                 "last_run_date": fields.Datetime.now(),
                 "last_run_count": self.run_done,
             }
+        )
+
+    def _score_and_class(self):
+        """Scores, code and class of the company's customers from their
+        stored metrics."""
+        self.ensure_one()
+        company = self.company_id.id
+        # recency is counted from today, not stored (see crm.rfm.score)
+        (r, f, m), sorted_aggs, cuts = self._score_sql(fields.Date.context_today(self))
+        code = SQL("CONCAT(%s, %s, %s)", r, f, m)
+        # the class of each of the 125 score combinations: its first matching
+        # class, looked up in an array instead of once per customer
+        class_id = SQL("cls.ids[(%s - 1) * 25 + (%s - 1) * 5 + %s]", r, f, m)
+        # Scores, code and class in one UPDATE that skips unchanged rows:
+        # rewriting every row cost most of the recompute (bench row 1).
+        self.env.execute_query(
+            SQL(
+                """
+            WITH a AS MATERIALIZED (
+                SELECT %(aggs)s FROM crm_rfm_score WHERE company_id = %(company)s),
+            -- materialized: each cut is read from its array once, not per row
+            c AS MATERIALIZED (SELECT %(cuts)s FROM a),
+            cls AS MATERIALIZED (
+                SELECT array_agg(k.class_id ORDER BY k.r, k.f, k.m) AS ids
+                  FROM (SELECT r.v AS r, f.v AS f, m.v AS m,
+                               (SELECT c.id FROM crm_rfm_class c
+                                 WHERE c.active
+                                   AND (c.company_id IS NULL
+                                        OR c.company_id = %(company)s)
+                                   AND r.v BETWEEN c.r_min AND c.r_max
+                                   AND f.v BETWEEN c.f_min AND c.f_max
+                                   AND m.v BETWEEN c.m_min AND c.m_max
+                                 ORDER BY c.sequence, c.id LIMIT 1) AS class_id
+                          FROM generate_series(1, 5) r(v)
+                         CROSS JOIN generate_series(1, 5) f(v)
+                         CROSS JOIN generate_series(1, 5) m(v)) k)
+            UPDATE crm_rfm_score s
+               SET r_score = %(r)s, f_score = %(f)s, m_score = %(m)s,
+                   rfm_code = %(code)s, class_id = %(class_id)s,
+                   write_uid = %(uid)s, write_date = %(now)s
+              FROM c, cls
+             WHERE s.company_id = %(company)s
+               AND (s.r_score, s.f_score, s.m_score, s.rfm_code, s.class_id)
+                   IS DISTINCT FROM
+                   (%(r)s, %(f)s, %(m)s, %(code)s, %(class_id)s)
+            """,
+                aggs=SQL(", ").join([SQL("COUNT(*) AS n"), *sorted_aggs]),
+                cuts=SQL(", ").join([SQL("a.n"), *cuts]),
+                r=r,
+                f=f,
+                m=m,
+                code=code,
+                class_id=class_id,
+                company=company,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+            )
         )
 
     def action_recompute(self):
@@ -620,6 +689,6 @@ class CrmRfmConfig(models.Model):
                 },
             ]
         )
-        segments._compute_members()
+        segments._recompute()
         self.env["crm.segment.snapshot"].create({}).action_take()
         return True

@@ -1,7 +1,7 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmRfmScore(models.Model):
@@ -20,7 +20,10 @@ class CrmRfmScore(models.Model):
         "res.company", required=True, ondelete="cascade", index=True, readonly=True
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    recency_days = fields.Integer(readonly=True, aggregator="avg")
+    recency_days = fields.Integer(
+        compute="_compute_recency_days",
+        help="Days since the last invoice, as of today.",
+    )
     frequency = fields.Integer("Invoices", readonly=True)
     refund_count = fields.Integer("Refunds", readonly=True)
     monetary = fields.Monetary("Net Revenue", readonly=True)
@@ -34,10 +37,22 @@ class CrmRfmScore(models.Model):
     class_id = fields.Many2one(
         "crm.rfm.class", "RFM Class", readonly=True, ondelete="set null", index=True
     )
-    computed_at = fields.Datetime(readonly=True)
-    run_number = fields.Integer(readonly=True)
+    computed_at = fields.Datetime(
+        readonly=True,
+        help="When a recompute last changed these metrics. The date of the last "
+        "run is on the RFM settings.",
+    )
     salesperson_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
     country_id = fields.Many2one(related="partner_id.country_id")
+
+    @api.depends("last_invoice_date")
+    def _compute_recency_days(self):
+        # not stored: a stored "days since" would have to be rewritten for
+        # every customer every day (bench row 1)
+        today = fields.Date.context_today(self)
+        for score in self:
+            last = score.last_invoice_date
+            score.recency_days = (today - last).days if last else False
 
     _partner_company_uniq = models.Constraint(
         "unique(partner_id, company_id)",

@@ -100,6 +100,12 @@ class CrmSegment(models.Model):
         "Purchase Frequency", readonly=True, help="Average invoices per member."
     )
     persona_line_ids = fields.One2many("crm.segment.persona.line", "segment_id")
+    persona_date = fields.Datetime(
+        "Persona As Of",
+        readonly=True,
+        help="Refreshed with the members by Compute Members and the scheduler, "
+        "or on its own by Refresh Persona.",
+    )
     # --- campaigns -----------------------------------------------------------
     mailing_list_id = fields.Many2one("mailing.list", copy=False, tracking=True)
     auto_sync_mailing_list = fields.Boolean(
@@ -251,10 +257,20 @@ class CrmSegment(models.Model):
         return domain
 
     def _member_select(self):
-        """SQL selecting (pid, sid) of the members: one query for any size."""
+        """SQL selecting (pid, sid) of the members: one query for any size.
+
+        The score conditions are added to the partners' own query (its domain
+        and record rules), not to a second scan of the partners."""
         self.ensure_one()
-        partners = self.env["res.partner"]._search(self._get_partner_domain())
-        conds = [SQL("p.id IN %s", partners.subselect())]
+        query = self.env["res.partner"]._search(self._get_partner_domain())
+        pid = SQL.identifier(query.table, "id")
+        query.add_join(
+            "LEFT JOIN",
+            "s",
+            "crm_rfm_score",
+            SQL("s.partner_id = %s AND s.company_id = %s", pid, self.company_id.id),
+        )
+        conds = []
         for col, low, high in (
             ("r_score", self.r_min, self.r_max),
             ("f_score", self.f_min, self.f_max),
@@ -278,7 +294,8 @@ class CrmSegment(models.Model):
             conds.append(
                 SQL(
                     "EXISTS (SELECT 1 FROM crm_segment_member i WHERE "
-                    "i.partner_id = p.id AND i.segment_id IN %s)",
+                    "i.partner_id = %s AND i.segment_id IN %s)",
+                    pid,
                     tuple(self.include_segment_ids.ids),
                 )
             )
@@ -286,7 +303,8 @@ class CrmSegment(models.Model):
             conds.append(
                 SQL(
                     "NOT EXISTS (SELECT 1 FROM crm_segment_member x WHERE "
-                    "x.partner_id = p.id AND x.segment_id IN %s)",
+                    "x.partner_id = %s AND x.segment_id IN %s)",
+                    pid,
                     tuple(self.exclude_segment_ids.ids),
                 )
             )
@@ -296,48 +314,65 @@ class CrmSegment(models.Model):
             )
             conds.append(
                 SQL(
-                    """p.id IN (SELECT tp.commercial_partner_id
+                    """%s IN (SELECT tp.commercial_partner_id
                                   FROM helpdesk_ticket t
                                   JOIN res_partner tp ON tp.id = t.partner_id
                                  WHERE t.id IN %s
                                  GROUP BY tp.commercial_partner_id
                                 HAVING COUNT(*) >= %s)""",
+                    pid,
                     tickets.subselect(),
                     self.min_open_tickets,
                 )
             )
-        return SQL(
-            """SELECT p.id AS pid, s.id AS sid
-                 FROM res_partner p
-                 LEFT JOIN crm_rfm_score s
-                        ON s.partner_id = p.id AND s.company_id = %s
-                WHERE %s""",
-            self.company_id.id,
-            SQL(" AND ").join(conds),
-        )
+        for cond in conds:
+            query.add_where(cond)
+        query.order = None
+        return query.select(SQL("%s AS pid", pid), SQL("s.id AS sid"))
 
     def _compute_members(self):
-        """Materialize members, count and persona of each segment."""
+        """Materialize the members and their count: one statement per segment
+        that writes only the difference (bench row 2)."""
         self.env.flush_all()
         now = fields.Datetime.now()
         for seg in self:
+            # The FULL JOIN classifies each partner as joining, leaving or
+            # re-scored: PostgreSQL runs a full join only as a hash or merge
+            # join, never as a nested loop, so the diff stays linear whatever
+            # the statistics of a segment that just grew say. The writes then
+            # touch rows by id, and unchanged members are not written at all.
             seg.env.execute_query(
                 SQL(
                     """
                 WITH new AS (%(select)s),
+                diff AS MATERIALIZED (
+                    SELECT new.pid, new.sid, old.id AS mid
+                      FROM new
+                      FULL JOIN (SELECT id, partner_id, score_id
+                                   FROM crm_segment_member
+                                  WHERE segment_id = %(seg)s) old
+                        ON old.partner_id = new.pid
+                     WHERE new.pid IS NULL OR old.id IS NULL
+                        OR old.score_id IS DISTINCT FROM new.sid),
                 gone AS (
-                    DELETE FROM crm_segment_member m
-                     WHERE m.segment_id = %(seg)s
-                       AND NOT EXISTS (SELECT 1 FROM new WHERE new.pid = m.partner_id))
+                    DELETE FROM crm_segment_member m USING diff
+                     WHERE diff.pid IS NULL AND m.id = diff.mid),
+                rescored AS (
+                    UPDATE crm_segment_member m
+                       SET score_id = diff.sid, write_uid = %(uid)s,
+                           write_date = %(now)s
+                      FROM diff
+                     WHERE diff.pid IS NOT NULL AND m.id = diff.mid)
                 INSERT INTO crm_segment_member (
                     segment_id, partner_id, company_id, score_id,
                     create_uid, create_date, write_uid, write_date)
-                SELECT %(seg)s, new.pid, %(company)s, new.sid,
+                SELECT %(seg)s, diff.pid, %(company)s, diff.sid,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM new
+                  FROM diff
+                 WHERE diff.mid IS NULL
+                -- a concurrent recompute of the same segment added it first
                 ON CONFLICT (segment_id, partner_id)
                 DO UPDATE SET score_id = EXCLUDED.score_id
-                WHERE crm_segment_member.score_id IS DISTINCT FROM EXCLUDED.score_id
                 """,
                     select=seg._member_select(),
                     seg=seg.id,
@@ -350,6 +385,10 @@ class CrmSegment(models.Model):
         self.invalidate_recordset(["member_ids"])
         self._refresh_member_count()
         self.write({"last_computed": now})
+
+    def _recompute(self):
+        """Members, then the persona of the new members."""
+        self._compute_members()
         self._compute_persona()
 
     def _refresh_member_count(self):
@@ -467,6 +506,8 @@ class CrmSegment(models.Model):
                     "persona_purchase_frequency": float(freq),
                 }
             )
+        # sudo: the refresh date of the derived persona
+        self.sudo().persona_date = fields.Datetime.now()
         # sudo: persona lines are derived data, rewritten with the members
         self.persona_line_ids.sudo().unlink()
         # sudo: derived persona lines of segments the caller may write (checked)
@@ -496,7 +537,7 @@ class CrmSegment(models.Model):
                     names=", ".join(frozen.mapped("name")),
                 )
             )
-        self._compute_members()
+        self._recompute()
         return True
 
     def action_compute_persona(self):
@@ -520,7 +561,7 @@ class CrmSegment(models.Model):
         cron = self.env["ir.cron"]
         cron._commit_progress(0, remaining=len(segments))
         for seg in segments:
-            seg._compute_members()
+            seg._recompute()
             if seg.auto_sync_mailing_list and seg.mailing_list_id:
                 seg._sync_mailing_list_safe()
             if cron._commit_progress(1) <= 0:

@@ -71,7 +71,7 @@ class CrmSegmentSnapshot(models.Model):
                     create_uid, create_date, write_uid, write_date)
                 SELECT %(snap)s, %(date)s, %(company)s, m.segment_id, m.partner_id,
                        s.class_id, s.rfm_code, s.r_score, s.f_score, s.m_score,
-                       s.recency_days, s.frequency, s.monetary,
+                       %(date)s::date - s.last_invoice_date, s.frequency, s.monetary,
                        %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM crm_segment_member m

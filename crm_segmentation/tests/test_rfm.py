@@ -97,6 +97,60 @@ class TestRfm(SegmentationCommon):
         self.config.action_recompute()
         self.assertFalse(self._score(self.partner_b))
 
+    def _stamps(self):
+        scores = self.env["crm.rfm.score"].search(
+            [("company_id", "=", self.env.company.id)]
+        )
+        return {s.partner_id: (s.id, s.computed_at, s.write_date) for s in scores}
+
+    def test_only_changes_written(self):
+        """A recompute writes only the customers whose metrics or scores
+        changed; a new day moves the recency without rewriting metrics."""
+        with freeze_time("2026-06-30"):
+            self.config.action_recompute()
+            self.assertEqual(self._score(self.partner_a).recency_days, 10)
+        first = self._stamps()
+        self.assertEqual(self._score(self.partner_b).r_score, 2)
+        with freeze_time("2026-07-01"):
+            self.config.action_recompute()
+            day_after = self._stamps()
+            for partner in self.partner_a | self.partner_c | self.partner_d:
+                self.assertEqual(day_after[partner], first[partner], "not rewritten")
+            # b's last invoice is now 366 days old: past the 365-day threshold
+            # its recency score drops, its metrics stay as they were
+            self.assertEqual(day_after[self.partner_b][:2], first[self.partner_b][:2])
+            self.assertEqual(self._score(self.partner_b).r_score, 1)
+            self.assertEqual(self._score(self.partner_a).recency_days, 11)
+            self._invoices([(self.partner_b, "2026-07-01", 50, "out_invoice")])
+        with freeze_time("2026-07-02"):
+            self.config.action_recompute()
+        second = self._stamps()
+        self.assertEqual(second[self.partner_b][0], first[self.partner_b][0])
+        self.assertNotEqual(second[self.partner_b][1], first[self.partner_b][1])
+        b = self._score(self.partner_b)
+        self.assertEqual((b.frequency, b.monetary), (2, 350.0))
+        # the others' metrics are untouched (their recency scores may move:
+        # b is now the most recent customer)
+        for partner in self.partner_a | self.partner_c | self.partner_d:
+            self.assertEqual(second[partner][:2], first[partner][:2], partner.name)
+
+    @freeze_time("2026-06-30")
+    def test_vanished_between_and_after_batches(self):
+        """Customers without invoices any more are dropped inside a batch's
+        id range (b) and above the last batch (d), one customer per batch."""
+        self.config.action_recompute()
+        self.assertTrue(self._score(self.partner_b) and self._score(self.partner_d))
+        self.env["account.move"].search(
+            [("partner_id", "in", (self.partner_b | self.partner_d).ids)]
+        ).button_draft()
+        self.config.batch_size = 1
+        self.config.action_recompute()
+        self.assertFalse(self._score(self.partner_b))
+        self.assertFalse(self._score(self.partner_d))
+        self.assertEqual(
+            set(self._stamps()), {self.partner_a, self.partner_c}, "a and c kept"
+        )
+
     @freeze_time("2026-06-30")
     def test_batches_resume(self):
         """A run cut after one batch resumes at its cursor."""

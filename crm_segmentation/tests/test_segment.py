@@ -52,6 +52,32 @@ class TestSegment(SegmentationCommon):
         self.assertEqual(seg.member_count, 1)
         self.assertIn(seg, self.partner_c.segment_member_ids.segment_id)
 
+    def test_recompute_writes_the_difference(self):
+        """Members who stay are not rewritten; leavers are removed and
+        newcomers added by the same recompute."""
+        seg = self._segment(r_min=5)
+        with freeze_time("2026-07-01"):
+            seg.action_compute()
+        stamps = {m.partner_id: (m.id, m.write_date) for m in seg.member_ids}
+        self.assertEqual(set(stamps), {self.partner_a, self.partner_c})
+        with freeze_time("2026-07-02"):
+            seg.action_compute()
+            seg.invalidate_recordset()
+            self.assertEqual(
+                {m.partner_id: (m.id, m.write_date) for m in seg.member_ids}, stamps
+            )
+            # c leaves the domain, b joins it
+            seg.partner_domain = repr(
+                [("id", "in", (self.partner_a | self.partner_b).ids)]
+            )
+            seg.r_min = 1
+            seg.action_compute()
+        seg.invalidate_recordset()
+        after = {m.partner_id: (m.id, m.write_date) for m in seg.member_ids}
+        self.assertEqual(set(after), {self.partner_a, self.partner_b})
+        self.assertEqual(after[self.partner_a], stamps[self.partner_a])
+        self.assertEqual(seg.member_count, 2)
+
     def test_metric_conditions(self):
         seg = self._segment(revenue_min=1000, revenue_max=10000)
         seg.action_compute()
