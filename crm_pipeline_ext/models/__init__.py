@@ -9,3 +9,4 @@ from . import crm_territory_zip
 from . import crm_territory_member
 from . import crm_forecast_snapshot
 from . import crm_lead
+from . import mail_message

@@ -22,6 +22,14 @@ INVOICE_TYPES = ("out_invoice", "out_refund")
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
+    # The salesperson KPI report reads every lead's grouping columns in id
+    # order, merge-joined to the activity index of mail.message: an
+    # index-only read instead of a hash of all leads that spills out of
+    # work_mem as they grow (bench row 5). Dropped with the module.
+    _crm_pipeline_ext_kpi_idx = models.Index(
+        "(id, user_id, team_id, company_id, create_date)"
+    )
+
     checklist_done_ids = fields.Many2many(
         "crm.stage.checklist.item",
         "crm_lead_checklist_done_rel",

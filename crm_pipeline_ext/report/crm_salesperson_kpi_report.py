@@ -79,67 +79,108 @@ class CrmSalespersonKpiReport(models.Model):
         return super()._read_group_select(aggregate_spec, query)
 
     def _facts(self):
-        """One row per fact (lead received, activity done, quote, won, lost)."""
+        """The facts (leads received, activities done, quotes, won, lost),
+        each kind already summed per salesperson, team, company and month.
+
+        Every branch aggregates its rows where they are read, so the final
+        GROUP BY adds a few hundred partial sums instead of one row per fact.
+        The activities and the leads are read in lead order from the two
+        indexes this addon puts on mail.message and crm.lead, merge-joined:
+        the first activity of each lead is then a streaming aggregate, not a
+        hash or sort of 100k+ leads that spills out of ``work_mem`` as the
+        data grows. The ``OFFSET 0``
+        subqueries keep PostgreSQL from estimating one group per row for the
+        ``date_trunc`` keys, which makes it choose sort-based aggregation
+        that spills to disk. The partial counts are integers, as the facts
+        were, so the final sums are bigint with a small by-value state (a sum
+        of bigint or numeric keeps a large one per group, which makes the
+        final hash aggregate look too big to the planner).
+        """
         return SQL(
             """
-            SELECT l.user_id, l.team_id, l.company_id,
-                   date_trunc('month', l.create_date)::date AS date,
-                   1 AS lead_count, 0 AS activity_count, 0 AS call_count,
-                   0 AS meeting_count, 0 AS email_count, 0 AS quote_count,
+            -- leads received, and the hours from creation to first activity
+            SELECT s.user_id, s.team_id, s.company_id, s.date,
+                   COUNT(*)::int AS lead_count, 0 AS activity_count,
+                   0 AS call_count, 0 AS meeting_count, 0 AS email_count,
+                   0 AS quote_count,
                    0 AS won_count, 0.0 AS won_amount, 0 AS lost_count,
                    0.0 AS cycle_days_total,
-                   COALESCE(EXTRACT(EPOCH FROM fa.first_date - l.create_date)
-                            / 3600.0, 0) AS first_activity_hours_total,
-                   CASE WHEN fa.first_date IS NULL THEN 0 ELSE 1 END
-                       AS first_activity_count
-              FROM crm_lead l
-              -- one grouped pass over the messages, not one probe per lead
-              LEFT JOIN (
-                    SELECT m.res_id, MIN(m.date) AS first_date
-                      FROM mail_message m
-                     WHERE m.model = 'crm.lead'
+                   SUM(COALESCE(EXTRACT(EPOCH FROM s.first_date - s.create_date)
+                                / 3600.0, 0)) AS first_activity_hours_total,
+                   COUNT(s.first_date)::int AS first_activity_count
+              FROM (SELECT l.user_id, l.team_id, l.company_id, l.create_date,
+                           date_trunc('month', l.create_date)::date AS date,
+                           MIN(m.date) AS first_date
+                      FROM crm_lead l
+                      LEFT JOIN mail_message m
+                        ON m.model = 'crm.lead' AND m.res_id = l.id
                        AND m.mail_activity_type_id IS NOT NULL
-                     GROUP BY m.res_id
-              ) fa ON fa.res_id = l.id
+                     GROUP BY l.id
+                    OFFSET 0) s
+             GROUP BY s.user_id, s.team_id, s.company_id, s.date
             UNION ALL
-            SELECT COALESCE(u.id, l.user_id), l.team_id, l.company_id,
-                   date_trunc('month', m.date)::date,
-                   0, 1,
-                   CASE WHEN t.category = 'phonecall' THEN 1 ELSE 0 END,
-                   CASE WHEN t.category = 'meeting' THEN 1 ELSE 0 END,
-                   CASE WHEN imd.id IS NOT NULL THEN 1 ELSE 0 END,
+            -- activities done: counted per lead owner, author, type and month
+            -- first, then credited to the author's user (else the owner)
+            SELECT COALESCE(au.user_id, s.user_id), s.team_id, s.company_id,
+                   s.date, 0, SUM(s.n)::int,
+                   SUM(CASE WHEN t.category = 'phonecall' THEN s.n ELSE 0 END)::int,
+                   SUM(CASE WHEN t.category = 'meeting' THEN s.n ELSE 0 END)::int,
+                   SUM(CASE WHEN imd.id IS NOT NULL THEN s.n ELSE 0 END)::int,
                    0, 0, 0.0, 0, 0.0, 0.0, 0
-              FROM mail_message m
-              JOIN crm_lead l ON m.model = 'crm.lead' AND m.res_id = l.id
-              JOIN mail_activity_type t ON t.id = m.mail_activity_type_id
+              FROM (SELECT g.user_id, g.team_id, g.company_id, g.author_id,
+                           g.type_id, g.date, COUNT(*)::int AS n
+                      FROM (SELECT l.user_id, l.team_id, l.company_id,
+                                   m.author_id,
+                                   m.mail_activity_type_id AS type_id,
+                                   date_trunc('month', m.date)::date AS date
+                              FROM mail_message m
+                              JOIN crm_lead l
+                                ON m.model = 'crm.lead' AND m.res_id = l.id
+                             WHERE m.mail_activity_type_id IS NOT NULL
+                            OFFSET 0) g
+                     GROUP BY g.user_id, g.team_id, g.company_id, g.author_id,
+                              g.type_id, g.date) s
+              JOIN mail_activity_type t ON t.id = s.type_id
               LEFT JOIN ir_model_data imd
                 ON imd.model = 'mail.activity.type' AND imd.res_id = t.id
                AND imd.module = 'mail' AND imd.name = 'mail_activity_data_email'
-              LEFT JOIN LATERAL (
-                    SELECT id FROM res_users
-                     WHERE partner_id = m.author_id ORDER BY id LIMIT 1
-              ) u ON TRUE
+              -- the author's first user, as one hash join (not a probe per row)
+              LEFT JOIN (SELECT partner_id, MIN(id) AS user_id
+                           FROM res_users GROUP BY partner_id) au
+                ON au.partner_id = s.author_id
+             GROUP BY COALESCE(au.user_id, s.user_id), s.team_id, s.company_id,
+                      s.date
             UNION ALL
             SELECT so.user_id, so.team_id, so.company_id,
                    date_trunc('month', so.date_order)::date,
-                   0, 0, 0, 0, 0, 1, 0, 0.0, 0, 0.0, 0.0, 0
+                   0, 0, 0, 0, 0, COUNT(*)::int, 0, 0.0, 0, 0.0, 0.0, 0
               FROM sale_order so
              WHERE so.opportunity_id IS NOT NULL AND so.state IN ('sent', 'sale')
+             GROUP BY 1, 2, 3, 4
             UNION ALL
-            SELECT l.user_id, l.team_id, l.company_id,
-                   date_trunc('month', COALESCE(l.date_closed, l.write_date))::date,
-                   0, 0, 0, 0, 0, 0,
-                   CASE WHEN l.won_status = 'won' THEN 1 ELSE 0 END,
-                   CASE WHEN l.won_status = 'won'
-                        THEN COALESCE(l.expected_revenue, 0) ELSE 0 END,
-                   CASE WHEN l.won_status = 'lost' THEN 1 ELSE 0 END,
-                   CASE WHEN l.won_status = 'won'
-                        THEN EXTRACT(EPOCH FROM COALESCE(l.date_closed,
-                             l.write_date) - l.create_date) / 86400.0
-                        ELSE 0 END,
-                   0.0, 0
-              FROM crm_lead l
-             WHERE l.won_status IN ('won', 'lost')
+            -- won and lost, in the month they were closed
+            SELECT s.user_id, s.team_id, s.company_id, s.date,
+                   0, 0, 0, 0, 0, 0, SUM(s.won)::int, SUM(s.won_amount),
+                   SUM(s.lost)::int,
+                   SUM(s.cycle_days), 0.0, 0
+              FROM (SELECT l.user_id, l.team_id, l.company_id,
+                           date_trunc('month', COALESCE(l.date_closed,
+                                                        l.write_date))::date
+                               AS date,
+                           CASE WHEN l.won_status = 'won' THEN 1 ELSE 0 END AS won,
+                           CASE WHEN l.won_status = 'won'
+                                THEN COALESCE(l.expected_revenue, 0) ELSE 0 END
+                               AS won_amount,
+                           CASE WHEN l.won_status = 'lost' THEN 1 ELSE 0 END
+                               AS lost,
+                           CASE WHEN l.won_status = 'won'
+                                THEN EXTRACT(EPOCH FROM COALESCE(l.date_closed,
+                                     l.write_date) - l.create_date) / 86400.0
+                                ELSE 0 END AS cycle_days
+                      FROM crm_lead l
+                     WHERE l.won_status IN ('won', 'lost')
+                    OFFSET 0) s
+             GROUP BY s.user_id, s.team_id, s.company_id, s.date
             """
         )
 
@@ -166,7 +207,8 @@ class CrmSalespersonKpiReport(models.Model):
                            SUM(f.cycle_days_total) AS cycle_days_total,
                            SUM(f.first_activity_hours_total)
                                AS first_activity_hours_total,
-                           SUM(f.first_activity_count) AS first_activity_count,
+                           SUM(f.first_activity_count)
+                               AS first_activity_count,
                            COALESCE(SUM(f.won_count) * 100.0
                                / NULLIF(SUM(f.won_count + f.lost_count), 0), 0)
                                AS conversion_rate,

@@ -1,6 +1,8 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from datetime import timedelta
+
 from odoo.tests import tagged
 
 from .common import PipelineCommon
@@ -66,6 +68,96 @@ class TestKpiReport(PipelineCommon):
         self.assertEqual(totals["lost_count"], 1)
         self.assertAlmostEqual(totals["conversion_rate"], 50.0)
         self.assertAlmostEqual(totals["revenue_per_activity"], 1000.0)
+
+    def _done_activity(self, lead, xmlid, user, hours):
+        """Mark a new activity of ``user`` done; its message is dated
+        ``hours`` after the lead's creation."""
+        activity = self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "res_id": lead.id,
+                "activity_type_id": self.env.ref(xmlid).id,
+                "user_id": user.id,
+            }
+        )
+        activity.with_user(user).action_done()
+        message = self.env["mail.message"].search(
+            [
+                ("model", "=", "crm.lead"),
+                ("res_id", "=", lead.id),
+                ("mail_activity_type_id", "=", self.env.ref(xmlid).id),
+                ("author_id", "=", user.partner_id.id),
+            ]
+        )
+        self.assertEqual(len(message), 1)
+        message.date = lead.create_date + timedelta(hours=hours)
+
+    def test_kpis_all_measures(self):
+        """Every measure of one salesperson, on a lead with two activities by
+        two authors, a won lead with a quote, a lost lead and an idle one."""
+        seller = self._user(
+            "kpi_seller", "KPI Seller", "sales_team.group_sale_salesman"
+        )
+        helper = self._user(
+            "kpi_helper", "KPI Helper", "sales_team.group_sale_salesman"
+        )
+        worked = self._lead(name="Worked", user_id=seller.id)
+        won = self._lead(
+            name="Won",
+            user_id=seller.id,
+            expected_revenue=500,
+            partner_id=self.partner.id,
+        )
+        lost = self._lead(name="Lost", user_id=seller.id)
+        self._lead(name="Idle", user_id=seller.id)
+        # the helper's meeting comes first: it is the lead's first activity,
+        # but it is the helper's activity, not the owner's
+        self._done_activity(worked, "mail.mail_activity_data_meeting", helper, 2)
+        self._done_activity(worked, "mail.mail_activity_data_email", seller, 5)
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner.id,
+                "opportunity_id": won.id,
+                "user_id": seller.id,
+            }
+        )
+        order.state = "sent"
+        won.action_set_won()
+        won.date_closed = won.create_date + timedelta(days=3)
+        lost.action_set_lost()
+        self.env.flush_all()
+        names = [
+            "lead_count",
+            "activity_count",
+            "call_count",
+            "meeting_count",
+            "email_count",
+            "quote_count",
+            "won_count",
+            "won_amount",
+            "lost_count",
+            "closed_count",
+            "first_activity_count",
+            "conversion_rate",
+            "avg_cycle_days",
+            "avg_first_activity_hours",
+            "revenue_per_activity",
+        ]
+        rows = self.env["crm.salesperson.kpi.report"]._read_group(
+            [("user_id", "in", (seller + helper).ids)],
+            ["user_id"],
+            [f"{name}:sum" for name in names],
+        )
+        totals = {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
+        expected = {
+            seller: [4, 1, 0, 0, 1, 1, 1, 500, 1, 2, 1, 50, 3, 2, 500],
+            helper: [0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        }
+        self.assertEqual(set(totals), set(expected))
+        for user, values in expected.items():
+            for name, value in zip(names, values, strict=True):
+                with self.subTest(user=user.name, measure=name):
+                    self.assertAlmostEqual(totals[user][name], value, places=6)
 
     def test_visibility(self):
         self.assertEqual(self._totals(self.salesman, self.salesman)["lead_count"], 3)
