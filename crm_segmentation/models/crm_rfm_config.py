@@ -372,6 +372,8 @@ class CrmRfmConfig(models.Model):
               -- only new and changed customers reach the upsert
               LEFT JOIN crm_rfm_score s
                      ON s.partner_id = inv.pid AND s.company_id = %(company)s
+                    -- the batch's range: a range scan, not all scores per batch
+                    AND s.partner_id > %(cursor)s AND s.partner_id <= %(upper)s
              WHERE s.id IS NULL
                 OR (s.frequency, s.monetary, s.first_invoice_date,
                     s.last_invoice_date, s.last_order_date, s.refund_count)
