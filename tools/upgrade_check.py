@@ -320,6 +320,13 @@ def leftovers(query, addon, meta):
         )
         if rows:
             problems.append("tables remain: " + ", ".join(r[0] for r in rows))
+    # indexes the addon declares on core tables (models.Index) carry its name
+    rows = query(
+        f"""SELECT indexname FROM pg_indexes
+             WHERE schemaname = 'public' AND indexname LIKE '%{addon}%'"""
+    )
+    if rows:
+        problems.append("indexes remain: " + ", ".join(r[0] for r in rows))
     for model, names in meta[addon]["fields"].items():
         rows = query(
             f"""
