@@ -44,6 +44,7 @@ GOALS = {
 # what each row's cost should grow with, for the scaling slope
 DRIVER = {"rfm": 1, "segment": 0, "routing": 2, "pricing": 1, "kpi": 3}
 SLOPE_GOAL = 1.1
+MET = {True: "yes", False: "NO", None: "-"}
 QUERY_GROWTH = 1.25  # queries on all the work / on a tenth of it, at most
 
 
@@ -95,12 +96,16 @@ def build_row(row, ours, ref, size):
         # measured after the members, outside the row's ratio
         entry["persona_s"] = ours["persona_s"]
         entry["persona_queries"] = ours["persona_queries"]
-    return judge(entry)
+    return judge(entry, size)
 
 
-def judge(entry):
-    """Set goal_met from the numbers of a row (also for carried rows)."""
-    _title, goal, _at = GOALS[entry["name"]]
+def judge(entry, size):
+    """Set goal_met from the numbers of a row (also for carried rows); None
+    where the goal is judged at another size."""
+    _title, goal, at = GOALS[entry["name"]]
+    if at and at != size:
+        entry["goal_met"] = None
+        return entry
     met = entry["ratio"] is not None and entry["ratio"] <= goal
     if "queries_small" in entry:
         # a tenth of the work: a per-record query cost would show as 10x;
@@ -166,7 +171,7 @@ def markdown(result):
         title = r["title"] + (" (carried)" if "carried_from" in r else "")
         lines.append(
             f"| {title} | {r['ours_s']:.3f} | {r['reference_s']:.3f} | "
-            f"{r['ratio']:.3f} | {r['goal']} | {'yes' if r['goal_met'] else 'NO'} | "
+            f"{r['ratio']:.3f} | {r['goal']} | {MET[r['goal_met']]} | "
             f"{r['queries']}{small} ({r['reference_queries']}) | "
             f"{r['peak_rss_mb']} ({r['reference_peak_rss_mb']}) |"
         )
@@ -318,7 +323,7 @@ def main(argv=None):
             if entry["name"] not in rows:
                 carried = dict(entry)
                 carried.setdefault("carried_from", previous["date"])
-                result["rows"].append(judge(carried))
+                result["rows"].append(judge(carried, args.size))
     result["rows"].sort(key=lambda r: ROW_NAMES.index(r["name"]))
     # the backlog of the routing row shown, measured now or carried
     routing = [r for r in result["rows"] if r["name"] == "routing"]
