@@ -220,22 +220,9 @@ def main(argv=None):
         job().report()
         if not job.ok:
             return 1
-    has_data = (
-        subprocess.run(
-            [
-                pg._client("psql"),
-                "-d",
-                db,
-                "-tAc",
-                "SELECT 1 FROM ir_config_parameter WHERE key = 'crm_bench.meta'",
-            ],
-            env=pg.psql_env(),
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-        == "1"
-    )
+    has_data = pg.query(
+        db, "SELECT 1 FROM ir_config_parameter WHERE key = 'crm_bench.meta'"
+    ) == [["1"]]
     if not has_data:
         say(
             f"{db}: generating size {args.size} {SIZES[args.size]} (partners, "
@@ -257,17 +244,10 @@ def main(argv=None):
         )
         # as autovacuum would soon do on a server: statistics, and the
         # visibility map that lets index-only scans skip the table pages
-        subprocess.run(
-            [
-                pg._client("psql"),
-                "-d",
-                db,
-                "-qc",
-                "VACUUM ANALYZE res_partner, account_move, account_move_line, "
-                "crm_lead, mail_message, mail_activity, sale_order_line",
-            ],
-            env=pg.psql_env(),
-            check=True,
+        pg.query(
+            db,
+            "VACUUM ANALYZE res_partner, account_move, account_move_line, "
+            "crm_lead, mail_message, mail_activity, sale_order_line",
         )
         generation_s = round(time.time() - started, 1)
         say(f"{db}: generated in {generation_s}s (steps: {gen['timings']})")

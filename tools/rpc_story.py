@@ -112,6 +112,12 @@ class Client:
     def search_read(self, model, domain, fields, **kwargs):
         return self.call(model, "search_read", domain, fields, **kwargs)
 
+    def read_one(self, model, domain, fields, what):
+        """The one record of ``domain``; fails the story on none or several."""
+        rows = self.search_read(model, domain, fields)
+        check(len(rows) == 1, f"{what}: {rows}")
+        return rows[0]
+
 
 def check(condition, message):
     if not condition:
@@ -407,21 +413,20 @@ class Story:
 
     def production_and_billing(self):
         order = self.data["order_row"]
-        productions = self.users["production"].search_read(
+        production = self.users["production"].read_one(
             "mrp.production",
             [("pricer_sale_order_id", "=", self.data["order"])],
             ["name", "origin", "product_qty", "state"],
+            "manufacturing orders",
         )
-        check(len(productions) == 1, f"manufacturing orders: {productions}")
-        check(order["name"] in (productions[0]["origin"] or ""), "MO origin")
+        check(order["name"] in (production["origin"] or ""), "MO origin")
         billing = self.users["billing"]
-        moves = billing.search_read(
+        move = billing.read_one(
             "account.move",
             [("pricer_sale_order_id", "=", self.data["order"])],
             ["state", "amount_untaxed", "move_type"],
+            "down-payment invoices",
         )
-        check(len(moves) == 1, f"down-payment invoices: {moves}")
-        move = moves[0]
         check(move["state"] == "draft", f"down payment state {move['state']}")
         expected = round(order["amount_untaxed"] * 0.3, 2)
         check(
@@ -431,7 +436,7 @@ class Story:
         billing.call("account.move", "action_post", [move["id"]])
         state = billing.read("account.move", move["id"], ["state"])["state"]
         check(state == "posted", f"posted down payment is {state}")
-        return f"{productions[0]['name']}, down payment {expected:.2f} posted"
+        return f"{production['name']}, down payment {expected:.2f} posted"
 
     def ticket_on_contract(self):
         admin = self.admin
@@ -526,13 +531,12 @@ class Story:
             f"the cron worker did not recompute in {self.args.cron_timeout}s: {row}",
         )
         check(not row.get("last_error"), f"recompute error: {row.get('last_error')}")
-        scores = marketing.search_read(
+        score = marketing.read_one(
             "crm.rfm.score",
             [("partner_id", "=", self.data["customer"])],
             ["r_score", "f_score", "m_score"],
+            "scores of the customer",
         )
-        check(len(scores) == 1, f"scores of the customer: {scores}")
-        score = scores[0]
         check(
             all(1 <= score[k] <= 5 for k in ("r_score", "f_score", "m_score")),
             f"score out of range {score}",
