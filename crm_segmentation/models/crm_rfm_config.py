@@ -211,7 +211,7 @@ class CrmRfmConfig(models.Model):
         the metrics sorted, worst first) are below the customer's metric: one
         sort per metric for the whole company instead of a window and a join
         per customer (bench row 1)."""
-        recency = SQL("(%s::date - s.last_invoice_date)", today)
+        recency = self.env["crm.rfm.score"]._recency_sql("s", today)
         specs = (
             # score, method, thresholds, fixed-threshold expression, sort key
             # (worst first: the oldest last invoice is the worst recency)

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class CrmRfmScore(models.Model):
@@ -53,6 +54,12 @@ class CrmRfmScore(models.Model):
         for score in self:
             last = score.last_invoice_date
             score.recency_days = (today - last).days if last else False
+
+    @api.model
+    def _recency_sql(self, alias, date):
+        """SQL of the recency of the score rows ``alias`` as of ``date``, the
+        stored counterpart of ``recency_days``."""
+        return SQL("(%s::date - %s)", date, SQL.identifier(alias, "last_invoice_date"))
 
     _partner_company_uniq = models.Constraint(
         "unique(partner_id, company_id)",

@@ -327,7 +327,6 @@ class CrmSegment(models.Model):
             )
         for cond in conds:
             query.add_where(cond)
-        query.order = None
         return query.select(SQL("%s AS pid", pid), SQL("s.id AS sid"))
 
     def _compute_members(self):

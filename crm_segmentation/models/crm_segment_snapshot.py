@@ -71,7 +71,7 @@ class CrmSegmentSnapshot(models.Model):
                     create_uid, create_date, write_uid, write_date)
                 SELECT %(snap)s, %(date)s, %(company)s, m.segment_id, m.partner_id,
                        s.class_id, s.rfm_code, s.r_score, s.f_score, s.m_score,
-                       %(date)s::date - s.last_invoice_date, s.frequency, s.monetary,
+                       %(recency)s, s.frequency, s.monetary,
                        %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM crm_segment_member m
@@ -80,6 +80,7 @@ class CrmSegmentSnapshot(models.Model):
                 """,
                     snap=snap.id,
                     date=snap.date,
+                    recency=self.env["crm.rfm.score"]._recency_sql("s", snap.date),
                     company=snap.company_id.id,
                     uid=self.env.uid,
                     segments=tuple(segments.ids) or (0,),

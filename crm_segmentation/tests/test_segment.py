@@ -4,6 +4,7 @@
 import ast
 import io
 import zipfile
+from datetime import date
 
 from freezegun import freeze_time
 
@@ -217,6 +218,16 @@ class TestSegment(SegmentationCommon):
         snap1 = self.env["crm.segment.snapshot"].create({"segment_ids": seg.ids})
         snap1.action_take()
         self.assertEqual(snap1.line_count, 4)
+        # recency frozen as of the snapshot date (scores keep no recency)
+        recency = {
+            line.partner_id: line.recency_days
+            for line in self.env["crm.segment.snapshot.line"].search(
+                [("snapshot_id", "=", snap1.id)]
+            )
+        }
+        self.assertEqual(recency[self.partner_a], (snap1.date - date(2026, 6, 20)).days)
+        self.assertEqual(recency[self.partner_b], (snap1.date - date(2025, 6, 30)).days)
+        self.assertFalse(recency[self.partner_d], "refunds only: no recency")
         with self.assertRaises(UserError):
             snap1.action_take()
         # partner b buys a lot: Hibernating -> another class
