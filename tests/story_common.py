@@ -239,6 +239,24 @@ class StoryMixin:
             )
         )
 
+    def portal_ticket(self, name, description=None):
+        """A ticket opened by the customer on the portal: what
+        /submitted/ticket does (created as superuser on their behalf)."""
+        return (
+            self.env["helpdesk.ticket"]
+            .with_user(self.portal)
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "description": description or f"<p>{name}</p>",
+                    "partner_id": self.portal.partner_id.id,
+                    "team_id": self.helpdesk_team.id,
+                    "user_id": False,
+                }
+            )
+        )
+
     def fixed_rfm_config(self):
         """The company's RFM settings, set by the marketing user to fixed
         thresholds, so that the customer's scores don't depend on others."""

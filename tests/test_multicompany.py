@@ -41,19 +41,16 @@ class TestMultiCompany(TransactionCase):
         cls.company_a = cls.env.company
         cls.company_b = cls.env["res.company"].create({"name": "Company B (MC)"})
         cls.env.user.company_ids |= cls.company_b
-        cls.user_a = new_test_user(
-            cls.env,
-            login="mc_user_a",
-            groups=MANAGER_GROUPS,
-            company_id=cls.company_a.id,
-            company_ids=[Command.set(cls.company_a.ids)],
-        )
-        cls.user_b = new_test_user(
-            cls.env,
-            login="mc_user_b",
-            groups=MANAGER_GROUPS,
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
+        # one user per company, allowed in that company only
+        cls.user_a, cls.user_b = (
+            new_test_user(
+                cls.env,
+                login=f"mc_user_{key}",
+                groups=MANAGER_GROUPS,
+                company_id=company.id,
+                company_ids=[Command.set(company.ids)],
+            )
+            for key, company in (("a", cls.company_a), ("b", cls.company_b))
         )
         cls.customer = cls.env["res.partner"].create(
             {"name": "Shared customer", "is_company": True}
@@ -209,6 +206,8 @@ class TestMultiCompany(TransactionCase):
             problems.append("read returns it")
         except AccessError:
             pass
+        if not mine.with_user(self.user_a).read(["display_name"]):
+            problems.append("read misses the own record")
         groups = Model._read_group([], ["company_id"], ["__count"])
         companies = {company for company, _count in groups}
         if self.company_b in companies:
@@ -220,6 +219,8 @@ class TestMultiCompany(TransactionCase):
             problems.append("export_data exports it")
         if any(str(row[1]) == str(self.company_b.id) for row in exported):
             problems.append("export_data exports company B's data")
+        if not any(str(row[0]) == str(mine.id) for row in exported):
+            problems.append("export_data misses the own record")
         try:
             theirs.with_user(self.user_a).export_data(["display_name"])
             problems.append("export_data of its id returns it")

@@ -10,10 +10,11 @@ minutes (``--hypothesis-show-statistics`` reports the examples run).
 """
 
 import math
+from collections import Counter
 from contextlib import closing, contextmanager
 from datetime import timedelta
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from odoo import Command, fields
@@ -122,6 +123,26 @@ def rule_sets(draw):
     return specs, list(order)
 
 
+HITS = [True] * 4
+
+
+def _spec(method, index=0, **vals):
+    """A hand-written rule spec, as ``rule_specs`` draws them."""
+    spec = {
+        "name": f"Rule {index}",
+        "sequence": index + 1,
+        "method": method,
+        "applies_on": "all",
+        "customer_scope": "tag" if method == "tag_adjust" else "all",
+        "margin_floor": 0.0,
+        "percent": 15.0,
+        **vals,
+    }
+    if method == "tag_adjust":
+        spec["tag"] = "vip"
+    return spec
+
+
 @tagged("post_install", "-at_install", "crm_suite")
 class TestPricingProperties(PropertyCase):
     @classmethod
@@ -221,20 +242,42 @@ class TestPricingProperties(PropertyCase):
     def _refused(spec):
         return spec["method"] == "tag_adjust" and spec["percent"] <= -100
 
+    def test_waterfall_consistent_and_order_independent(self):
+        """Final price = last step, steps chain and sum up, price >= 0, and
+        creating the same rules in another order prices the same."""
+        self.seen = Counter()
+        self._check_waterfall()
+        # the examples reach lines priced in several steps, not only the
+        # trivial ones (refused rules, or no rule hitting the line); the
+        # explicit examples make sure each kind runs whatever is generated
+        self.assertGreaterEqual(self.seen["refused"], 1, self.seen)
+        self.assertGreaterEqual(self.seen["unpriced"], 1, self.seen)
+        self.assertGreaterEqual(self.seen["several steps"], 5, self.seen)
+
     @_settings(60)
+    @example(rules=([_spec("tag_adjust", percent=-150.0)], [0]), hits=HITS, qty=1.0)
+    @example(
+        rules=([_spec("list_discount", applies_on="product")], [0]),
+        hits=[False] * 4,
+        qty=1.0,
+    )
+    @example(
+        rules=([_spec("list_discount"), _spec("tag_adjust", 1, percent=7.5)], [1, 0]),
+        hits=HITS,
+        qty=10.0,
+    )
     @given(
         rules=rule_sets(),
         hits=st.lists(st.booleans(), min_size=4, max_size=4),
         qty=st.sampled_from([1.0, 3.0, 10.0, 25.0, 59.0, 80.0, 120.0]),
     )
-    def test_waterfall_consistent_and_order_independent(self, rules, hits, qty):
-        """Final price = last step, steps chain and sum up, price >= 0, and
-        creating the same rules in another order prices the same."""
+    def _check_waterfall(self, rules, hits, qty):
         specs, shuffled = rules
         if any(self._refused(spec) for spec in specs):
             # bad input: refused at creation, never priced
             with self.example(), self.assertRaises(ValidationError):
                 self._price(specs, range(len(specs)), hits, qty)
+            self.seen["refused"] += 1
             return
         with self.example():
             price_unit, waterfall, price, steps = self._price(
@@ -246,7 +289,9 @@ class TestPricingProperties(PropertyCase):
         if not steps:
             self.assertFalse(waterfall)
             self.assertEqual(price_unit, 100.0)
+            self.seen["unpriced"] += 1
             return
+        self.seen["several steps" if len(steps) > 1 else "one step"] += 1
         self.assertGreaterEqual(price, 0.0)
         self.assertGreaterEqual(price_unit, 0.0)
         self.assertEqual(price, steps[-1][2])
@@ -550,6 +595,15 @@ class TestTerritoryProperties(PropertyCase):
         territory = plan.get(lead_record, (self.Territory,))[0]
         return territory.name or None
 
+    def test_most_specific_wins(self):
+        self.seen = Counter()
+        self._check_most_specific_wins()
+        # most examples route somewhere, many of them to a child territory,
+        # so the test is not about leads that match nothing
+        self.assertGreaterEqual(self.seen["routed"], 25, self.seen)
+        self.assertGreaterEqual(self.seen["to a child"], 10, self.seen)
+        self.assertGreaterEqual(self.seen["unrouted"], 1, self.seen)
+
     @_settings(50)
     @given(
         nodes=territory_trees(),
@@ -558,7 +612,7 @@ class TestTerritoryProperties(PropertyCase):
         tags=st.sets(st.integers(0, 2), max_size=2),
         data=st.data(),
     )
-    def test_most_specific_wins(self, nodes, country, industry, tags, data):
+    def _check_most_specific_wins(self, nodes, country, industry, tags, data):
         lead = {
             "country": {country},
             "country_code": country,
@@ -567,9 +621,47 @@ class TestTerritoryProperties(PropertyCase):
             "tag": set(tags),
         }
         expected = self._expected(nodes, lead)
+        self._note(nodes, expected)
         indexes = list(range(len(nodes)))
         for _attempt in range(2):
             creation = data.draw(st.permutations(indexes))
             parents = data.draw(st.permutations(indexes))
             with self.example():
                 self.assertEqual(self._route(nodes, creation, parents, lead), expected)
+        # and a lead made to match the whole chain of one territory, so that
+        # the deepest chain rule is exercised, not only the top level
+        chain = []
+        index = data.draw(st.sampled_from(indexes))
+        while index is not None:
+            chain.append(nodes[index])
+            index = nodes[index]["parent"]
+
+        def pick(criterion, default):
+            values = [node[criterion] for node in chain]
+            return next((value for value in values if value is not None), default)
+
+        deep_lead = {
+            "country": {pick("country", country)},
+            "country_code": pick("country", country),
+            "industry": {pick("industry", industry)},
+            "industry_index": pick("industry", industry),
+            "tag": {node["tag"] for node in chain if node["tag"] is not None},
+        }
+        deep_expected = self._expected(nodes, deep_lead)
+        self._note(nodes, deep_expected)
+        creation = data.draw(st.permutations(indexes))
+        parents = data.draw(st.permutations(indexes))
+        with self.example():
+            self.assertEqual(
+                self._route(nodes, creation, parents, deep_lead), deep_expected
+            )
+
+    def _note(self, nodes, expected):
+        """Count the kinds of examples run, to check they are not trivial."""
+        if expected is None:
+            self.seen["unrouted"] += 1
+            return
+        self.seen["routed"] += 1
+        node = next(node for node in nodes if node["name"] == expected)
+        if node["parent"] is not None:
+            self.seen["to a child"] += 1

@@ -360,3 +360,22 @@ class TestRpcBadInput(HttpCase):
                     problems.append(f"{case}: {model_name} changed")
         self.assertGreaterEqual(len(CASES), 49)
         self.assertFalse(problems, "\n".join(problems))
+        # control: the same channel with good input is accepted and the state
+        # comparison above sees what it changed
+        login = self.logins["seg"]
+        self.authenticate(login, f"{login}-pw-1")
+        before = self._state()
+        self.assertTrue(before["crm.segment"])
+        status, body = self._call(
+            "crm.segment",
+            "write",
+            [[self.refs["segment"]], {"name": "RPC segment renamed"}],
+            {},
+        )
+        self.assertEqual(status, 200)
+        self.assertNotIn("error", body, body)
+        after = self._state()
+        self.assertNotEqual(before["crm.segment"], after["crm.segment"])
+        self.assertEqual(
+            after["crm.segment"][self.refs["segment"]]["name"], "RPC segment renamed"
+        )

@@ -238,9 +238,13 @@ class TestStory(StoryMixin, TransactionCase):
             as_user = order.with_user(user)
             values = as_user.read(["name", "partner_id", "amount_untaxed"])[0]
             self.assertEqual(values["partner_id"][0], self.customer.id)
+            self.assertAlmostEqual(values["amount_untaxed"], UNTAXED)
             press_line = self.press_line.with_user(user)
-            press_line.read(["price_unit", "discount"])
-            as_user.partner_id.read(["name", "country_id"])
+            line_values = press_line.read(["price_unit", "discount"])[0]
+            self.assertEqual(line_values["price_unit"], PRICED)
+            self.assertEqual(line_values["discount"], EXTRA_DISCOUNT)
+            partner_values = as_user.partner_id.read(["name", "country_id"])[0]
+            self.assertEqual(partner_values["name"], self.customer.name)
             for vals in ({"price_unit": 1.0}, {"discount": 50.0}):
                 with self.assertRaises(AccessError), self.env.cr.savepoint():
                     press_line.write(vals)
@@ -255,17 +259,9 @@ class TestStory(StoryMixin, TransactionCase):
 
     def _step7_tickets_under_contract(self):
         contract, plan = self.setup_support_contract()
-        # the customer opens a ticket on the portal (/submitted/ticket
-        # creates it as superuser on behalf of the portal user)
-        Ticket = self.env["helpdesk.ticket"].with_user(self.portal).sudo()
-        ticket = Ticket.create(
-            {
-                "name": "HP-200 loses pressure",
-                "description": "<p>The press loses pressure after an hour.</p>",
-                "partner_id": self.portal.partner_id.id,
-                "team_id": self.helpdesk_team.id,
-                "user_id": False,
-            }
+        # the customer opens a ticket on the portal
+        ticket = self.portal_ticket(
+            "HP-200 loses pressure", "<p>The press loses pressure after an hour.</p>"
         )
         self.assertEqual(ticket.support_plan_id, plan)
         self.assertEqual(ticket.contract_id, contract)
@@ -296,14 +292,8 @@ class TestStory(StoryMixin, TransactionCase):
         self.assertEqual(invoice.partner_id, self.customer)
         invoice.action_post()
         # a second ticket in the same month: the hours are used up
-        over_quota = Ticket.create(
-            {
-                "name": "HP-200 control panel error",
-                "description": "<p>Error E42 on the panel.</p>",
-                "partner_id": self.portal.partner_id.id,
-                "team_id": self.helpdesk_team.id,
-                "user_id": False,
-            }
+        over_quota = self.portal_ticket(
+            "HP-200 control panel error", "<p>Error E42 on the panel.</p>"
         )
         self.assertEqual(over_quota.support_plan_id, plan)
         self.assertEqual(over_quota.coverage_state, "over_quota")

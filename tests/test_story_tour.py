@@ -138,11 +138,11 @@ class TestStoryTour(StoryMixin, HttpCase):
         self._tour_production(order)
         self._tour_billing(order)
         contract, plan = self.setup_support_contract()
-        ticket = self._portal_ticket("HP-200 loses pressure")
+        ticket = self.portal_ticket("HP-200 loses pressure")
         self.assertEqual(ticket.contract_id, contract)
         self._tour_support(ticket)
         # the same month, a second ticket: the hours are used up
-        over_quota = self._portal_ticket("HP-200 control panel error")
+        over_quota = self.portal_ticket("HP-200 control panel error")
         self.assertEqual(over_quota.coverage_state, "over_quota")
         self._tour_upsell(over_quota)
         # billing posts the support hours, so both invoices count in the RFM
@@ -272,23 +272,6 @@ class TestStoryTour(StoryMixin, HttpCase):
         url = "/odoo/action-crm_quote_pricer.account_move_action_pricer_to_invoice"
         self.run_tour("story_billing", url, self.billing.login, steps)
         self.assertEqual(down_payment.state, "posted")
-
-    def _portal_ticket(self, name):
-        """What /submitted/ticket does for the portal customer."""
-        return (
-            self.env["helpdesk.ticket"]
-            .with_user(self.portal)
-            .sudo()
-            .create(
-                {
-                    "name": name,
-                    "description": f"<p>{name}</p>",
-                    "partner_id": self.portal.partner_id.id,
-                    "team_id": self.helpdesk_team.id,
-                    "user_id": False,
-                }
-            )
-        )
 
     def _tour_support(self, ticket):
         steps = [

@@ -123,6 +123,7 @@ class TestSudoHelpdesk(helpdesk_common.SupportCommon):
             self.contract.with_user(self.portal_user).read(["name"])
         # the contract's health is a summary; the plan stays read-only
         health = self.contract.with_user(self.helpdesk_user).support_health
+        self.assertTrue(health)
         self.assertEqual(health, self.contract.sudo().support_health)
         with self.assertRaises(AccessError):
             self.plan.with_user(self.helpdesk_user).write({"ticket_quota": 99})
@@ -212,7 +213,7 @@ class TestSudoQuotes(pricer_common.PricerCase):
         self.assertEqual(len(production), 1)
         self.assertIn(production_user.partner_id, production.message_ids.partner_ids)
         as_salesman = production.with_user(self.salesman)
-        as_salesman.read(["name"])
+        self.assertEqual(as_salesman.read(["name"])[0]["name"], production.name)
         with self.assertRaises(AccessError):
             as_salesman.write({"origin": "changed"})
         with self.assertRaises(AccessError):
@@ -377,6 +378,8 @@ class TestSudoSegmentation(TransactionCase):
         self.assertEqual(len(segment.mailing_list_id.contact_ids), 2)
         with self.assertRaises(AccessError):
             segment.write({"sync_state": "error", "name": "Hacked"})
+        self.assertEqual(self.segment.name, "Sudo segment")
+        self.assertIn(self.segment.sync_state, ("ok", "warning"))
         with self.assertRaises(AccessError):
             segment.message_post(body="not allowed")
 
@@ -384,7 +387,7 @@ class TestSudoSegmentation(TransactionCase):
         """Snapshot bookkeeping, settings row and cron trigger as superuser."""
         Config = self.env["crm.rfm.config"].with_user(self.marketing)
         own = Config._get_for_company(self.company)
-        own.read(["state"])
+        self.assertEqual(own.read(["state"])[0]["id"], own.id)
         with self.assertRaises(AccessError):
             own.action_recompute_background()
         foreign = Config._get_for_company(self.other_company)
