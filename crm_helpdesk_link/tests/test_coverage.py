@@ -27,6 +27,19 @@ class TestCoverage(SupportCommon):
                 self.plan.invalidate_recordset()
                 self.assertGreaterEqual(self.plan[field], 0)
 
+    def test_quota_beyond_integer(self):
+        """A quota PostgreSQL cannot store is refused before it is written."""
+        quota = self.plan.ticket_quota
+        with self.assertRaises(ValidationError) as err:
+            self.plan.write({"ticket_quota": 2**31})
+        self.assertIn("cannot exceed", str(err.exception))
+        self.plan.invalidate_recordset()
+        self.assertEqual(self.plan.ticket_quota, quota)
+        self.plan.ticket_quota = 2**31 - 1
+        self.env.flush_all()
+        self.plan.invalidate_recordset()
+        self.assertEqual(self.plan.ticket_quota, 2**31 - 1)
+
     def test_contract_ends_before_start(self):
         with self.assertRaises(ValidationError) as err:
             self.contract.write({"date_end": date(2025, 6, 1)})

@@ -266,6 +266,34 @@ class TestTerritory(PipelineCommon):
         # same zips at different levels are fine (a child narrows its parent)
         self.t_vip.zip_range_ids = [(0, 0, {"match_type": "prefix", "zip_from": "081"})]
 
+    def test_zip_overlap_per_company(self):
+        """Companies route apart: the same zips at one level overlap only
+        within a company, or with a territory of no company."""
+        Territory = self.env["crm.territory"]
+
+        def top(name, company):
+            return Territory.create(
+                {
+                    "name": name,
+                    "company_id": company.id,
+                    "zip_range_ids": [
+                        (0, 0, {"match_type": "prefix", "zip_from": "99877"})
+                    ],
+                }
+            )
+
+        ours = top("Zip 99877 here", self.company)
+        theirs = top("Zip 99877 there", self.other_company)
+        self.assertEqual(ours.company_id, self.company)
+        self.assertEqual(theirs.company_id, self.other_company)
+        with self.assertRaises(ValidationError):
+            top("Zip 99877 again", self.company)
+        with self.assertRaises(ValidationError):
+            top("Zip 99877 everywhere", self.env["res.company"])
+        # a capacity beyond a PostgreSQL integer is refused, not an SQL error
+        with self.assertRaises(ValidationError):
+            self.t_spain.member_ids[0].capacity = 2**31
+
     def test_rights(self):
         Territory = self.env["crm.territory"]
         self.assertTrue(Territory.with_user(self.salesman).search([]))

@@ -219,15 +219,28 @@ class TestApproval(PricerCase):
         within = self._discounted(4.0)
         margin = self._order()
         margin.order_line.price_unit = 54.0  # below the 10% margin authority
+        # no cost and no discount: only the price typed under the rate-card
+        # price (12.5% granted) is outside the salesperson's 5%
+        hand_priced = self._order([(self.no_cost, 1.0)])
+        hand_priced.order_line.price_unit = 70.0
+        list_priced = self._order([(self.no_cost, 1.0)])
+        self.assertEqual(hand_priced.order_line.pricer_cost, 0.0)
+        self.assertEqual(hand_priced.order_line.discount, 0.0)
+        self.assertTrue(hand_priced.pricer_needs_approval)
+        self.assertFalse(list_priced.pricer_needs_approval)
         Order = self.env["sale.order"].with_user(self.salesman)
         found = Order.search([("pricer_needs_approval", "=", True)])
         self.assertIn(outside, found)
         self.assertIn(margin, found)
         self.assertNotIn(within, found)
+        self.assertIn(hand_priced, found)
+        self.assertNotIn(list_priced, found)
         others = Order.search([("pricer_needs_approval", "=", False)])
         self.assertIn(within, others)
         self.assertNotIn(outside, others)
         self.assertNotIn(margin, others)
+        self.assertIn(list_priced, others)
+        self.assertNotIn(hand_priced, others)
 
     def test_margin_authority(self):
         order = self._order()
