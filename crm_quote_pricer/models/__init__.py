@@ -12,3 +12,5 @@ from . import crm_lead
 from . import mrp_production
 from . import account_move
 from . import report_saleorder
+from . import tier_review
+from . import comment_wizard

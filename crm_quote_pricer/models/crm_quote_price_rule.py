@@ -348,15 +348,15 @@ class CrmQuotePriceRule(models.Model):
         return price
 
     @api.model
-    def _pricer_compute(self, lines, strict=False):
+    def _pricer_compute(self, lines):
         """Price ``lines`` (sale.order.line) set-wise.
 
         A fixed number of queries whatever the number of lines: one search
         for the candidate rules, prefetching of tiers, products, partners
         and costs for the whole set, then pure Python.
         Returns {line: result} for every product line; ``result["steps"]``
-        is empty when no rule matched. ``strict`` raises on lines that
-        cannot be priced instead of skipping them.
+        is empty when no rule matched. Lines of zero or negative quantity
+        (unselected options, credits) are left out.
         """
         lines = lines.filtered(
             lambda line: line.product_id
@@ -402,17 +402,9 @@ class CrmQuotePriceRule(models.Model):
                 convert = make_convert(company, order.currency_id, date)
                 product = line.product_id
                 if line.product_uom_qty <= 0:
-                    if not strict:
-                        continue
-                    raise UserError(
-                        self.env._(
-                            "Line '%(line)s' of %(order)s has a quantity of "
-                            "%(qty)s: quantities must be positive.",
-                            line=product.display_name,
-                            order=order.name,
-                            qty=line.product_uom_qty,
-                        )
-                    )
+                    # credit, return and unselected optional lines keep
+                    # their price; the approval checks them on their own
+                    continue
                 ctx = {
                     "company": company,
                     "date": date,

@@ -1,22 +1,36 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+import math
+
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-# Line fields whose change voids an approval of the quote.
-PRICING_FIELDS = ("price_unit", "product_uom_qty", "discount", "product_id")
+# Line fields whose change voids an approval of the quote: they decide which
+# price the rate card gives and how far the sold price is from it.
+PRICING_FIELDS = (
+    "price_unit",
+    "product_uom_qty",
+    "discount",
+    "product_id",
+    "product_uom_id",
+)
 
-# Fields filled by ``_compute_pricer_result`` from the rate-card engine.
+# Fields filled by ``_compute_pricer_result`` from the rate-card engine. The
+# approval measures the quote against them, so no client writes them but a
+# pricing manager.
 PRICER_RESULT_FIELDS = (
     "pricer_waterfall",
     "pricer_list_price",
+    "pricer_rate_price",
     "pricer_cost",
     "pricer_margin_floor",
     "pricer_down_payment",
 )
+
+WATERFALL_NUMBERS = ("before", "after", "delta")
 
 
 def _pricer_result_field(field_type, string, **kwargs):
@@ -31,18 +45,44 @@ def _pricer_result_field(field_type, string, **kwargs):
     )
 
 
+def _waterfall_is_valid(steps):
+    """Whether ``steps`` has the shape the engine writes and the views read."""
+    if not isinstance(steps, list):
+        return False
+    for step in steps:
+        if not isinstance(step, dict) or not isinstance(step.get("rule"), str):
+            return False
+        if not isinstance(step.get("method", ""), str):
+            return False
+        for key in WATERFALL_NUMBERS:
+            value = step.get(key, 0.0)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+            ):
+                return False
+    return True
+
+
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
     pricer_waterfall = _pricer_result_field(
         fields.Json,
         "Price Waterfall",
-        copy=True,
         help="Snapshot of the rules applied when the line was priced: it keeps "
         "the rule names and amounts, so it stays readable if rules change.",
     )
     pricer_list_price = _pricer_result_field(
         fields.Float, "List Price (Pricer)", digits="Product Price"
+    )
+    pricer_rate_price = _pricer_result_field(
+        fields.Float,
+        "Rate-Card Price",
+        digits="Product Price",
+        help="Net unit price the rate card gives the line (the pricelist "
+        "price when no rule applies): the reference of the granted discount.",
     )
     pricer_cost = _pricer_result_field(fields.Float, "Cost", digits="Product Price")
     pricer_margin_floor = _pricer_result_field(fields.Float, "Margin Floor (%)")
@@ -59,6 +99,12 @@ class SaleOrderLine(models.Model):
     pricer_below_floor = fields.Boolean(
         string="Below Margin Floor", compute="_compute_pricer_margin"
     )
+    pricer_credit = fields.Boolean(
+        string="Credit Line",
+        compute="_compute_pricer_margin",
+        help="A negative quantity or a price below zero: the line gives value "
+        "back, which only a full (100%) discount authority covers.",
+    )
     pricer_waterfall_html = fields.Html(
         string="Waterfall", compute="_compute_pricer_waterfall_html", sanitize=False
     )
@@ -67,29 +113,50 @@ class SaleOrderLine(models.Model):
     )
 
     @api.depends(
-        "price_unit", "discount", "technical_price_unit", "pricer_cost", "product_id"
+        "price_unit",
+        "discount",
+        "product_uom_qty",
+        "pricer_rate_price",
+        "pricer_cost",
+        "pricer_margin_floor",
+        "product_id",
     )
     def _compute_pricer_margin(self):
         for line in self:
             net = line.price_unit * (1 - line.discount / 100.0)
             cost = line.pricer_cost
-            line.pricer_margin = (net - cost) / net * 100.0 if net and cost else 0.0
-            reference = line.technical_price_unit or line.price_unit
-            line.pricer_granted_discount = (
-                max((1 - net / reference) * 100.0, 0.0) if reference else 0.0
-            )
+            if cost and net > 0:
+                line.pricer_margin = (net - cost) / net * 100.0
+            else:
+                # nothing sold below zero earns a margin
+                line.pricer_margin = -100.0 if cost and net <= 0 else 0.0
+            priced = line._pricer_is_product_line()
+            line.pricer_credit = bool(priced and (line.product_uom_qty < 0 or net < 0))
+            reference = line.pricer_rate_price
+            if line.pricer_credit:
+                line.pricer_granted_discount = 100.0
+            elif priced and reference > 0:
+                line.pricer_granted_discount = max((1 - net / reference) * 100.0, 0.0)
+            else:
+                line.pricer_granted_discount = 0.0
             line.pricer_below_floor = bool(
-                line.product_id
+                priced
                 and cost
                 and line.pricer_margin_floor
                 and line.pricer_margin < line.pricer_margin_floor
             )
 
+    def _pricer_is_product_line(self):
+        self.ensure_one()
+        return bool(
+            self.product_id and not self.display_type and not self.is_downpayment
+        )
+
     @api.depends("pricer_waterfall", "price_unit", "currency_id")
     def _compute_pricer_waterfall_html(self):
         for line in self:
             steps = line.pricer_waterfall or []
-            if not steps:
+            if not steps or not _waterfall_is_valid(steps):
                 line.pricer_waterfall_html = False
                 line.pricer_waterfall_summary = False
                 continue
@@ -122,21 +189,14 @@ class SaleOrderLine(models.Model):
                 f"{step.get('rule')}: {step.get('after'):.2f}" for step in steps
             )
 
-    @api.constrains("product_uom_qty")
-    def _check_pricer_quantity(self):
+    @api.constrains("pricer_waterfall")
+    def _check_pricer_waterfall(self):
         for line in self:
-            if (
-                line.product_id
-                and not line.display_type
-                and not line.is_downpayment
-                and line.state in ("draft", "sent")
-                and line.product_uom_qty <= 0
-            ):
+            if line.pricer_waterfall and not _waterfall_is_valid(line.pricer_waterfall):
                 raise ValidationError(
                     self.env._(
-                        "The quantity of '%(product)s' must be positive (got %(qty)s).",
-                        product=line.product_id.display_name,
-                        qty=line.product_uom_qty,
+                        "The price waterfall of a quote line must be a list of "
+                        "steps, each with a rule name and finite amounts."
                     )
                 )
 
@@ -150,6 +210,7 @@ class SaleOrderLine(models.Model):
         "order_id.partner_id",
         "order_id.pricelist_id",
         "order_id.company_id",
+        "order_id.fiscal_position_id",
     )
     def _compute_pricer_result(self):
         todo = self.filtered(
@@ -178,11 +239,33 @@ class SaleOrderLine(models.Model):
                     "delta": result["list_price"],
                 }
             ] + steps
+            rate_price = result["price"]
+        else:
+            rate_price = self._pricer_pricelist_price()
         self.pricer_waterfall = steps or False
         self.pricer_list_price = result.get("list_price", 0.0)
+        self.pricer_rate_price = rate_price
         self.pricer_cost = result.get("cost", 0.0)
         self.pricer_margin_floor = result.get("floor", 0.0)
         self.pricer_down_payment = result.get("down_payment", 0.0)
+
+    def _pricer_pricelist_price(self):
+        """Net unit price Odoo's pricelist gives the line: what sale's own
+        ``_reset_price_unit`` sets, after a pricelist discount."""
+        self.ensure_one()
+        if not self._pricer_is_product_line() or not self.product_uom_id:
+            return 0.0
+        line = self.with_company(self.company_id)
+        if line.product_type == "combo" or line.combo_item_id:
+            price = line._get_display_price()
+        else:
+            price = line._get_pricelist_price()
+        taxes = line.product_id.taxes_id._filter_taxes_by_company(line.company_id)
+        return line.product_id._get_tax_included_unit_price_from_price(
+            price,
+            product_taxes=taxes,
+            fiscal_position=line.order_id.fiscal_position_id,
+        )
 
     def _compute_price_unit(self):
         res = super()._compute_price_unit()
@@ -196,17 +279,17 @@ class SaleOrderLine(models.Model):
             ):
                 continue
             steps = line.pricer_waterfall
-            if steps:
+            if steps and _waterfall_is_valid(steps):
                 line._pricer_set_price(max(steps[-1]["after"], 0.0))
         return res
 
     def _pricer_set_price(self, price):
-        """Set the rate-card price as both the price and the reference of the
-        granted discount, as sale's own ``_reset_price_unit`` does."""
+        """Set the rate-card price as the line's price, and as sale's own
+        marker of a price it computed (``technical_price_unit``), as sale's
+        ``_reset_price_unit`` does."""
         self.ensure_one()
         # update() writes field by field, and sale drops a write of
-        # technical_price_unit alone unless it comes from a compute:
-        # a hand-typed price would stay the reference of the discount
+        # technical_price_unit alone unless it comes from a compute
         self.with_context(sale_write_from_compute=True).update(
             {"price_unit": price, "technical_price_unit": price}
         )
@@ -214,56 +297,73 @@ class SaleOrderLine(models.Model):
     def _pricer_price(self):
         """Reprice lines from the rate card, overriding manual prices."""
         lines = self.filtered(lambda line: line.state in ("draft", "sent"))
-        results = self.env["crm.quote.price.rule"]._pricer_compute(lines, strict=True)
+        lines.check_access("write")
+        results = self.env["crm.quote.price.rule"]._pricer_compute(lines)
         for line, result in results.items():
-            line._pricer_assign(result)
+            # sudo: the engine's own results (checked writable above); clients
+            # may not write them, the 'Price Quote' action of a salesperson may
+            line.sudo()._pricer_assign(result)
             if result["steps"]:
                 line._pricer_set_price(result["price"])
         return results
 
     # ------------------------------------------------------------------
-    # Approval voiding
+    # Who writes what; approval voiding
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._pricer_check_client_write(vals, vals.get("is_downpayment"))
         lines = super().create(vals_list)
         lines.order_id._pricer_void_approval(self.env._("a line was added"))
         return lines
 
-    def _pricer_check_may_price(self, vals):
-        """Only sales users set prices: production, billing and portal read."""
-        if (
-            any(f in vals for f in ("price_unit", "discount", "technical_price_unit"))
-            and not self.env.su
-            and not self.env.user.has_group("sales_team.group_sale_salesman")
-            # posting a down payment makes Odoo write its line's price as the
-            # billing user; that line follows the invoice, it is no quote price
-            and self.filtered(lambda line: not line.is_downpayment)
-        ):
+    def _pricer_check_client_write(self, vals, downpayment):
+        """Production, billing and portal users read quotes; the engine's
+        results are the pricing manager's. ``downpayment``: every line
+        concerned is a down payment, which follows its invoice (posting it
+        writes the line as the billing user)."""
+        if self.env.su:
+            return
+        user = self.env.user
+        engine = [f for f in PRICER_RESULT_FIELDS if f in vals]
+        if engine and not user.has_group("crm_quote_pricer.group_pricing_manager"):
             raise AccessError(
-                self.env._("Only sales users may change quote prices or discounts.")
+                self.env._(
+                    "The rate-card results of a quote line (%s) are computed by "
+                    "the pricer: only a pricing manager may change them.",
+                    ", ".join(engine),
+                )
+            )
+        if not downpayment and not user.has_group("sales_team.group_sale_salesman"):
+            raise AccessError(
+                self.env._(
+                    "Only sales users may change quote lines: production and "
+                    "billing read them."
+                )
             )
 
     def write(self, vals):
-        self._pricer_check_may_price(vals)
-        if any(f in vals for f in PRICING_FIELDS) and not self.env.context.get(
-            "sale_write_from_compute"
-        ):
-            changed = self.filtered(
-                lambda line: any(
-                    line._fields[f].convert_to_write(line[f], line) != vals[f]
-                    for f in PRICING_FIELDS
-                    if f in vals
-                )
+        self._pricer_check_client_write(vals, all(self.mapped("is_downpayment")))
+        if not any(f in vals for f in PRICING_FIELDS):
+            return super().write(vals)
+        # whatever the context: a client may send any key, and a changed price
+        # is a changed price
+        changed = self.filtered(
+            lambda line: any(
+                line._fields[f].convert_to_write(line[f], line) != vals[f]
+                for f in PRICING_FIELDS
+                if f in vals
             )
-            res = super().write(vals)
-            changed.order_id._pricer_void_approval(
-                self.env._("a line price, quantity or discount changed")
-            )
-            return res
-        return super().write(vals)
+        )
+        res = super().write(vals)
+        changed.order_id._pricer_void_approval(
+            self.env._("a line price, quantity or discount changed")
+        )
+        return res
 
     def unlink(self):
+        self._pricer_check_client_write({}, all(self.mapped("is_downpayment")))
         orders = self.order_id
         res = super().unlink()
         orders.exists()._pricer_void_approval(self.env._("a line was removed"))

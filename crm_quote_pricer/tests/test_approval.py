@@ -167,12 +167,18 @@ class TestApproval(PricerCase):
         self.env["crm.quote.authority"].create(
             {"team_id": team.id, "max_discount": 15.0, "min_margin": 0.0}
         )
+        team.member_ids = seller
         order = self._order(user=seller)
         order.team_id = team
         order.order_line.discount = 12.0
         self.assertFalse(order.pricer_needs_approval)
         order.order_line.discount = 20.0
         self.assertTrue(order.pricer_needs_approval)
+        # a salesperson outside the team cannot borrow its authority
+        outsider = self._order(user=self.salesman)
+        outsider.team_id = team
+        outsider.order_line.discount = 12.0
+        self.assertTrue(outsider.pricer_needs_approval)
 
     def test_authority_batch(self):
         """Orders of several sellers get each their own or their team's row,
@@ -186,6 +192,7 @@ class TestApproval(PricerCase):
         self.env["crm.quote.authority"].create(
             {"team_id": team.id, "max_discount": 15.0, "min_margin": 0.0}
         )
+        team.member_ids = seller | self.salesman
 
         def batch(size):
             orders = self.env["sale.order"]
@@ -298,3 +305,94 @@ class TestApproval(PricerCase):
         with self.assertRaises(AccessError):
             order.with_user(self.portal_user).order_line.write({"price_unit": 1.0})
         self.assertEqual(order.order_line.discount, 11.0)
+
+
+@tagged("post_install", "-at_install")
+class TestApprovalDefaults(PricerCase):
+    """What a company gets before and around its authority matrix."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman_authority = cls.env["crm.quote.authority"].create(
+            {"user_id": cls.salesman.id, "max_discount": 5.0}
+        )
+
+    def test_company_without_authority_sells_as_before(self):
+        other = self.env["res.company"].create({"name": "No authority Ltd"})
+        self.salesman.company_ids |= other
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner.id,
+                "user_id": self.salesman.id,
+                "company_id": other.id,
+                "order_line": [(0, 0, {"product_id": self.product.id})],
+            }
+        )
+        order.order_line.discount = 40.0
+        self.assertFalse(order.pricer_needs_approval)
+        order.with_user(self.salesman).with_company(other).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_sales_managers_approve_when_no_approver_covers(self):
+        order = self._order()
+        order.order_line.discount = 12.0
+        self.assertTrue(order.pricer_needs_approval)
+        self.assertIn(self.sales_manager, order.pricer_approver_ids)
+        self.assertNotIn(self.salesman, order.pricer_approver_ids)
+        order.with_user(self.salesman).request_validation()
+        with self.assertRaises(UserError):
+            order.with_user(self.salesman).validate_tier()
+        order.with_user(self.sales_manager).validate_tier()
+        self.assertTrue(order._pricer_is_approved())
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_credit_and_optional_lines(self):
+        """A negative quantity or price gives value back: only a full (100%)
+        authority covers it. An unselected option (quantity 0) at its price
+        needs nothing."""
+        optional = self._order([(self.product, 0.0)])
+        self.assertFalse(optional.pricer_needs_approval)
+        credit = self._order([(self.product, 1.0), (self.product_b, -2.0)])
+        self.assertTrue(credit.order_line[1].pricer_credit)
+        self.assertTrue(credit.pricer_needs_approval)
+        self.assertEqual(credit.pricer_max_discount, 100.0)
+        negative = self._order()
+        negative.order_line.price_unit = -10.0
+        self.assertTrue(negative.pricer_needs_approval)
+        self.assertLess(negative.order_line.pricer_margin, 0.0)
+        self.salesman_authority.max_discount = 100.0
+        self.env.invalidate_all()
+        self.assertFalse(credit.pricer_needs_approval)
+
+    def test_other_tiers_follow_their_own_rules(self):
+        """A tier that is not the discount authority (an amount threshold)
+        is base_tier_validation's: our gate neither blocks printing or
+        sending for it nor takes its decisions."""
+        self.env["tier.definition"].create(
+            {
+                "name": "Big amount",
+                "model_id": self.env.ref("sale.model_sale_order").id,
+                "review_type": "individual",
+                "reviewer_id": self.sales_manager.id,
+                "definition_domain": "[('amount_untaxed', '>', 50)]",
+            }
+        )
+        order = self._order().with_user(self.salesman)
+        self.assertFalse(order.pricer_needs_approval)
+        self.assertTrue(order.need_validation)
+        self.assertFalse(order._pricer_approval_blocked())
+        self.env["ir.actions.report"]._render_qweb_html(
+            "sale.report_saleorder", order.ids
+        )
+        order.action_quotation_sent()
+        with self.assertRaises(ValidationError):
+            order.action_confirm()
+        order.request_validation()
+        order.with_user(self.sales_manager).validate_tier()
+        # base_tier_validation's need_validation has no dependencies: a new
+        # request (here, a clean cache) sees the reviews
+        order.invalidate_recordset()
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")

@@ -271,12 +271,17 @@ class TestPricingBadInput(PricerCase):
             self._rule(currency_id=other.id, pricelist_id=self.pricelist.id)
 
     def test_non_positive_quantity(self):
-        order = self._order()
-        with self.assertRaises(ValidationError):
-            order.order_line.product_uom_qty = 0
-        with self.assertRaises(ValidationError):
-            order.order_line.product_uom_qty = -3
-        self.assertEqual(order.order_line.product_uom_qty, 1.0)
+        """Core accepts zero (unselected optional) and negative (credit,
+        return) quantities; the rate card leaves such lines as they are."""
+        self._rule(percent=10.0)
+        order = self._order([(self.product, 1.0), (self.product_b, 1.0)])
+        order.order_line[0].product_uom_qty = 0
+        order.order_line[1].product_uom_qty = -3
+        order.action_pricer_price()
+        self.assertEqual(order.order_line.mapped("product_uom_qty"), [0.0, -3.0])
+        self.assertFalse(order.order_line[1].pricer_waterfall)
+        self.assertTrue(order.order_line[1].pricer_credit)
+        self.assertFalse(order.order_line[0].pricer_credit)
 
     def test_date_window_order(self):
         with self.assertRaises(ValidationError):
