@@ -237,12 +237,12 @@ TABLE = {
     "sale.order": {
         "rwcu": ("sales_manager",),
         "rwc": ALL_DOCUMENTS,
-        "rw": ("production_user", "billing_user"),
+        "r": ("production_user", "billing_user"),
     },
     "sale.order:own": {
         "rwcu": ("sales_manager",),
         "rwc": ("salesperson", *ALL_DOCUMENTS),
-        "rw": ("production_user", "billing_user"),
+        "r": ("production_user", "billing_user"),
     },
     "sale.order.line": {
         "rwcu": ("sales_manager", *ALL_DOCUMENTS),

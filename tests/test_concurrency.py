@@ -442,10 +442,10 @@ class TestConcurrentApprovers(ConcurrencyCase):
         Order = self.registry["sale.order"]
         check_reviewer = Order._pricer_check_reviewer
 
-        def wait_then_check(order):
+        def wait_then_check(order, reviews):
             if order.env.uid == self.approver_ids[1]:
                 self.assertTrue(first_committed.wait(30))
-            return check_reviewer(order)
+            return check_reviewer(order, reviews)
 
         def first():
             with self.committed_env(self.approver_ids[0]) as env:

@@ -92,8 +92,12 @@ CASES = [
      [["@config"], {"batch_size": -1}], {}, CLEAR),
     ("rfm class bound zero", "seg", "crm.rfm.class", "write",
      [["@rfm_class"], {"r_min": 0}], {}, CLEAR),
-    ("quote line quantity negative", "sales", "sale.order.line", "write",
-     [["@line"], {"product_uom_qty": -3.0}], {}, CLEAR),
+    # a negative quantity is a credit line, which sale accepts (it needs
+    # approval instead); a negative down payment is no plan
+    ("quote down payment negative", "sales", "sale.order", "write",
+     [["@order"], {"pricer_down_payment": -3.0}], {}, CLEAR),
+    ("quote down payment over 100", "sales", "sale.order", "write",
+     [["@order"], {"pricer_down_payment": 130.0}], {}, CLEAR),
     ("rule discount over 100", "pricing", "crm.quote.price.rule", "write",
      [["@rule"], {"percent": 150.0}], {}, CLEAR),
     ("zip range reversed", "terr", "crm.territory.zip", "create",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE_FILE = ROOT / "tests" / "access_table.py"
+WRITE_TABLE_FILE = ROOT / "tests" / "quote_write_table.py"
 DOC_FILE = ROOT / "docs" / "access.md"
 
 OP_NAMES = {"r": "read", "w": "write", "c": "create", "u": "delete"}
@@ -50,7 +51,7 @@ ADDON_OF = {
 
 
 def load_table(path=TABLE_FILE):
-    spec = importlib.util.spec_from_file_location("access_table", path)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -114,6 +115,7 @@ def render(table_module=None):
         for row in rows:
             cells = [mod.cell(row, role) or "-" for role in roles]
             out.append(f"| {_row_label(row, mod.TABLE)} | " + " | ".join(cells) + " |")
+    out += render_field_writes(load_table(WRITE_TABLE_FILE), mod.ROLES)
     out += [
         "",
         "## Notes",
@@ -122,13 +124,42 @@ def render(table_module=None):
         "  rule: records of a company the user is not allowed in are invisible,",
         "  through lists, forms, counts, grouping and exports",
         "  (`tests/test_multicompany.py`).",
-        "- Production and billing users read quotes but cannot change a",
-        "  quote line (price, quantity, discount).",
+        "- Production and billing users read quotes and change none of their",
+        "  fields; chatter and activities stay open to them.",
         "- Salespeople read manufacturing orders and cannot change them.",
         "- Billing users read support tickets only once they are billable.",
         "",
     ]
     return "\n".join(out)
+
+
+def render_field_writes(table, roles):
+    """The field-write matrix of quotes (tests/quote_write_table.py)."""
+    out = [
+        "",
+        "## Field writes on quotes",
+        "",
+        "Every stored field of these models, as the registry lists them, is",
+        "written over JSON-RPC by each role (`tests/test_quote_field_writes.py`).",
+        "**all** = no field refused for access (a value may still be invalid);",
+        "**none** = every field refused; otherwise the fields refused while",
+        "the others are writable.",
+        "",
+        "| Model (record tried) | Role | Fields the role may write |",
+        "|---|---|---|",
+    ]
+    for model in table.MODELS:
+        target = table.TARGETS[model]
+        for role in table.WRITE_ROLES:
+            cell = table.WRITE_TABLE[model][role]
+            if cell == table.NONE:
+                text = "none"
+            elif not cell:
+                text = "all"
+            else:
+                text = "all but " + ", ".join(f"`{f}`" for f in sorted(cell))
+            out.append(f"| `{model}` ({target}) | {roles[role][1]} | {text} |")
+    return out
 
 
 def main(argv=None):
