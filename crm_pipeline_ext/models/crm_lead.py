@@ -428,13 +428,14 @@ class CrmLead(models.Model):
             """An internal user who can still act on it, or None."""
             return user if user and user.active and not user.share else None
 
-        missing = self.browse()
+        missing_ids = []
         for lead in self:
             leader = usable(lead.team_id.user_id)
             if leader:
                 result[lead.id] = leader
             else:
-                missing |= lead
+                missing_ids.append(lead.id)
+        missing = self.browse(missing_ids)
         managers = {}
         if missing and "hr.employee" in self.env:
             employees = (

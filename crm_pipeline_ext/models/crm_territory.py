@@ -95,27 +95,37 @@ class CrmTerritory(models.Model):
         for territory in self:
             territory.lead_count = counts.get(territory, 0)
 
+    @api.model
+    def _parent_from_value(self, value):
+        """The existing territory a client's ``parent_id`` value names, or a
+        clear error (the ORM would fail further down on a bad type)."""
+        parent_id = value.id if isinstance(value, models.BaseModel) else value
+        if not isinstance(parent_id, int) or isinstance(parent_id, bool):
+            raise ValidationError(
+                self.env._(
+                    "The parent territory must be given by its id, not %(value)r.",
+                    value=value,
+                )
+            )
+        parent = self.browse(parent_id).exists()
+        if not parent:
+            raise ValidationError(
+                self.env._("The parent territory %(id)s does not exist.", id=parent_id)
+            )
+        return parent
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("parent_id"):
+                self._parent_from_value(vals["parent_id"])
+        return super().create(vals_list)
+
     def write(self, vals):
         if vals.get("parent_id"):
-            parent_id = vals["parent_id"]
-            if isinstance(parent_id, models.BaseModel):
-                parent_id = parent_id.id
-            if not isinstance(parent_id, int) or isinstance(parent_id, bool):
-                raise ValidationError(
-                    self.env._(
-                        "The parent territory must be given by its id, not %(value)r.",
-                        value=vals["parent_id"],
-                    )
-                )
+            parent = self._parent_from_value(vals["parent_id"])
             # checked before the parent path is rebuilt, which would fail with
             # a bare "Recursion Detected."
-            parent = self.browse(parent_id).exists()
-            if not parent:
-                raise ValidationError(
-                    self.env._(
-                        "The parent territory %(id)s does not exist.", id=parent_id
-                    )
-                )
             if any(
                 parent == territory
                 or (parent.parent_path or "").startswith(territory.parent_path or "-")

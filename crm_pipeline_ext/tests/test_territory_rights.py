@@ -233,6 +233,10 @@ class TestTerritoryRights(TerritoryCommon):
                 territory.write({"parent_id": value})
         with self.assertRaises(ValidationError):
             territory.write({"parent_id": 2_000_000_000})
+        Territory = self.env["crm.territory"].with_user(self.territory_manager)
+        for value in ("abc", 2_000_000_000):
+            with self.subTest(create=value), self.assertRaises(ValidationError):
+                Territory.create({"name": "Orphan", "parent_id": value})
         self.assertEqual(self.t_state.parent_id, self.t_spain)
         # a record or an id still work
         territory.write({"parent_id": self.t_zip})
