@@ -289,7 +289,9 @@ class TestAccessMatrix(TransactionCase):
         cls.other = new_test_user(
             cls.env, login="matrix_other", groups="sales_team.group_sale_salesman"
         )
-        cls.stage = cls.env["crm.stage"].search([], limit=1)
+        # a stage of its own: the checklist items the matrix adds to it gate
+        # it, and new leads, which land in the first stage, must not meet it
+        cls.stage = cls.env["crm.stage"].create({"name": "Matrix", "sequence": 999})
         cls.territory = cls.env["crm.territory"].create({"name": "Matrix North"})
         cls.customer = cls.env["res.partner"].create(
             {"name": "Matrix Customer", "is_company": True}

@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from . import base
 from . import crm_stage_checklist_item
 from . import crm_stage
 from . import crm_lead_stage_history
@@ -10,3 +11,5 @@ from . import crm_territory_member
 from . import crm_forecast_snapshot
 from . import crm_lead
 from . import mail_message
+from . import res_company
+from . import res_config_settings

@@ -15,6 +15,9 @@ BYPASS_GROUP = "crm_pipeline_ext.group_pipeline_bypass"
 # Context key carrying the reason of a gate bypass. It is only honoured for
 # members of the bypass group, so passing it over RPC grants nothing.
 BYPASS_KEY = "pipeline_gate_bypass_reason"
+# Context key that creates leads without routing them; honoured only for code
+# running as superuser, so passing it over RPC changes nothing.
+NO_ROUTING_KEY = "crm_pipeline_ext_no_routing"
 # Move types shown as the invoices of a quote, as sale.order.invoice_ids does.
 INVOICE_TYPES = ("out_invoice", "out_refund")
 
@@ -41,11 +44,15 @@ class CrmLead(models.Model):
         "crm.territory",
         index="btree_not_null",
         tracking=True,
+        check_company=True,
         help="Sales territory the lead was routed through.",
     )
+    # not copied: a manager's judgement on one opportunity, and a field the
+    # salesperson duplicating their lead cannot read
     forecast_override = fields.Selection(
         FORECAST_CATEGORIES,
         tracking=True,
+        copy=False,
         groups="sales_team.group_sale_manager",
         help="Set by a sales manager to replace the forecast category computed "
         "from the probability; every change is logged in the chatter.",
@@ -201,10 +208,14 @@ class CrmLead(models.Model):
     def _compute_stage_deadline(self):
         for lead in self:
             days = lead.stage_id.expected_days
+            deadline = False
             if days and lead.date_last_stage_update:
-                lead.stage_deadline = lead.date_last_stage_update + timedelta(days=days)
-            else:
-                lead.stage_deadline = False
+                try:
+                    deadline = lead.date_last_stage_update + timedelta(days=days)
+                except OverflowError:
+                    # a value stored before the guard of models/base.py
+                    deadline = False
+            lead.stage_deadline = deadline
 
     @api.depends("stage_deadline", "won_status", "active")
     def _compute_is_stage_overdue(self):
@@ -348,17 +359,15 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)
-        explicit = self.browse(
-            lead.id
-            for lead, vals in zip(leads, vals_list, strict=True)
-            if vals.get("stage_id")
-        )
-        if explicit:
-            explicit._check_stage_gates()
+        # every created lead meets the gate of the stage it lands in, however
+        # the stage was chosen (values, default_stage_id, the team's first)
         staged = leads.filtered("stage_id")
         if staged:
+            staged._check_stage_gates()
             staged._record_stage_history({})
-        if not self.env.context.get("crm_pipeline_ext_no_routing"):
+        # Routing is a company rule: only code already running as superuser
+        # (imports of test and benchmark data) may create leads unrouted.
+        if not (self.env.su and self.env.context.get(NO_ROUTING_KEY)):
             to_route = self.browse(
                 lead.id
                 for lead, vals in zip(leads, vals_list, strict=True)
@@ -406,9 +415,62 @@ class CrmLead(models.Model):
     # SLA escalation
     # ------------------------------------------------------------
 
+    def _get_escalation_users(self):
+        """{lead id: user} who is told when each lead of ``self`` is overdue.
+
+        The team leader; without one, the salesperson's manager (their
+        employee's manager, when HR is installed); then the user the lead's
+        company names for escalations. Read set-based for all the leads.
+        """
+        result = {}
+
+        def usable(user):
+            """An internal user who can still act on it, or None."""
+            return user if user and user.active and not user.share else None
+
+        missing_ids = []
+        for lead in self:
+            leader = usable(lead.team_id.user_id)
+            if leader:
+                result[lead.id] = leader
+            else:
+                missing_ids.append(lead.id)
+        missing = self.browse(missing_ids)
+        managers = {}
+        if missing and "hr.employee" in self.env:
+            employees = (
+                self.env["hr.employee"]
+                # sudo: the salespeople's employee records; only their
+                # manager's user leaves this method
+                .sudo()
+                .search_fetch(
+                    [("user_id", "in", missing.user_id.ids)],
+                    ["user_id", "company_id", "parent_id"],
+                )
+            )
+            for employee in employees.sorted("id"):
+                manager = usable(employee.parent_id.user_id)
+                if not manager or manager == employee.user_id:
+                    continue
+                # the employee of the lead's company first, else any
+                user_id = employee.user_id.id
+                managers.setdefault((user_id, employee.company_id.id), manager)
+                managers.setdefault((user_id, None), manager)
+        for lead in missing:
+            company = lead.company_id or self.env.company
+            user = (
+                managers.get((lead.user_id.id, lead.company_id.id))
+                or managers.get((lead.user_id.id, None))
+                or usable(company.crm_escalation_user_id)
+            )
+            if user:
+                result[lead.id] = user
+        return result
+
     @api.model
     def _cron_escalate_overdue(self, batch_size=500):
-        """One escalation activity per overdue opportunity for its team leader.
+        """One escalation activity per overdue opportunity, for its team
+        leader or the fallback of ``_get_escalation_users``.
 
         Leads that already have an open escalation activity are skipped, so
         the cron can run as often as wanted (and restart after a crash).
@@ -416,9 +478,7 @@ class CrmLead(models.Model):
         activity_type = self.env.ref(
             "crm_pipeline_ext.mail_activity_type_stage_escalation"
         )
-        overdue = self.search(
-            [("is_stage_overdue", "=", True), ("team_id.user_id", "!=", False)]
-        )
+        overdue = self.search([("is_stage_overdue", "=", True)])
         escalated = {
             res_id
             for [res_id] in self.env["mail.activity"]._read_group(
@@ -430,7 +490,9 @@ class CrmLead(models.Model):
                 ["res_id"],
             )
         }
-        todo = overdue.filtered(lambda lead: lead.id not in escalated)
+        pending = overdue.filtered(lambda lead: lead.id not in escalated)
+        recipients = pending._get_escalation_users()
+        todo = pending.filtered(lambda lead: lead.id in recipients)
         model_id = self.env["ir.model"]._get_id("crm.lead")
         done = 0
         for start in range(0, len(todo), batch_size):
@@ -441,7 +503,7 @@ class CrmLead(models.Model):
                         "res_model_id": model_id,
                         "res_id": lead.id,
                         "activity_type_id": activity_type.id,
-                        "user_id": lead.team_id.user_id.id,
+                        "user_id": recipients[lead.id].id,
                         "summary": self.env._(
                             "Overdue in stage %(stage)s", stage=lead.stage_id.name
                         ),

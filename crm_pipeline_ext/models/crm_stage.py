@@ -34,7 +34,8 @@ class CrmStage(models.Model):
     )
     expected_days = fields.Integer(
         help="Days an opportunity is expected to stay in this stage; 0 means no "
-        "limit. Opportunities staying longer are flagged as overdue.",
+        "limit, at most 36500. Opportunities staying longer are flagged as "
+        "overdue.",
     )
     has_gate = fields.Boolean(compute="_compute_has_gate", compute_sudo=True)
 

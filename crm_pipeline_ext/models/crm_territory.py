@@ -51,6 +51,22 @@ class CrmTerritory(models.Model):
     member_ids = fields.One2many(
         "crm.territory.member", "territory_id", string="Salespeople"
     )
+    overflow_policy = fields.Selection(
+        [
+            ("parent", "Parent Territory"),
+            ("team", "Sales Team"),
+            ("none", "Wait Unassigned"),
+        ],
+        string="When Everyone Is Full",
+        required=True,
+        default="parent",
+        help="Where a lead goes when no salesperson of this territory can "
+        "take it (all at capacity, on leave or archived). Parent Territory: "
+        "to the parent's salespeople, then as the parent decides. Sales "
+        "Team: to the least loaded salesperson of the territory's sales team "
+        "who is not one of its salespeople. Wait Unassigned: it stays in this "
+        "territory without a salesperson.",
+    )
     lead_count = fields.Integer(compute="_compute_lead_count")
 
     @api.depends("name", "parent_id.complete_name")
@@ -79,11 +95,37 @@ class CrmTerritory(models.Model):
         for territory in self:
             territory.lead_count = counts.get(territory, 0)
 
+    @api.model
+    def _parent_from_value(self, value):
+        """The existing territory a client's ``parent_id`` value names, or a
+        clear error (the ORM would fail further down on a bad type)."""
+        parent_id = value.id if isinstance(value, models.BaseModel) else value
+        if not isinstance(parent_id, int) or isinstance(parent_id, bool):
+            raise ValidationError(
+                self.env._(
+                    "The parent territory must be given by its id, not %(value)r.",
+                    value=value,
+                )
+            )
+        parent = self.browse(parent_id).exists()
+        if not parent:
+            raise ValidationError(
+                self.env._("The parent territory %(id)s does not exist.", id=parent_id)
+            )
+        return parent
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("parent_id"):
+                self._parent_from_value(vals["parent_id"])
+        return super().create(vals_list)
+
     def write(self, vals):
         if vals.get("parent_id"):
+            parent = self._parent_from_value(vals["parent_id"])
             # checked before the parent path is rebuilt, which would fail with
             # a bare "Recursion Detected."
-            parent = self.browse(vals["parent_id"])
             if any(
                 parent == territory
                 or (parent.parent_path or "").startswith(territory.parent_path or "-")
@@ -274,6 +316,7 @@ class CrmTerritory(models.Model):
                 "partner_category_ids",
                 "zip_range_ids",
                 "member_ids",
+                "overflow_policy",
             ]
         )
         territories.zip_range_ids.fetch(["match_type", "zip_from", "zip_to"])
@@ -300,54 +343,77 @@ class CrmTerritory(models.Model):
                 own_cache[key] = self._match_most_specific(ordered, data, lead)
             if own_cache[key]:
                 plan_territory[lead] = own_cache[key]
-        members = (
-            self.env["crm.territory"]
-            .browse({t.id for t in plan_territory.values()})
-            .member_ids.filtered(lambda m: m.active)
+        return self._assign_salespeople(territories, plan_territory, keep_members)
+
+    @api.model
+    def _assign_salespeople(self, territories, plan_territory, keep_members):
+        """Pick a salesperson for each lead of ``plan_territory`` ({lead:
+        matched territory}) in its territory, else where its overflow policy
+        sends it; one read of the loads and leaves for every candidate."""
+        # where each matched territory sends a lead when it is full
+        chains = {
+            territory: territory._overflow_chain()
+            for territory in set(plan_territory.values())
+        }
+        # read in the territories' (superuser) environment, like them
+        reached = territories.browse(
+            {t.id for chain, _team in chains.values() for t in chain}
         )
+        members = reached.member_ids.filtered(lambda m: m.active)
         members.fetch(["user_id", "weight", "capacity", "sequence"])
-        users = members.user_id.with_context(active_test=False)
-        users.fetch(["active"])
-        loads = self._get_open_loads(users, lock=True)
-        on_leave = self._get_users_on_leave(users)
+        teams = territories.team_id.browse(
+            {team.id for _chain, team in chains.values() if team}
+        )
+        users = (members.user_id | teams.crm_team_member_ids.user_id).with_context(
+            active_test=False
+        )
+        users.fetch(["active", "share"])
+        picker = _Picker(
+            self._get_open_loads(users, lock=True), self._get_users_on_leave(users)
+        )
         # moving a lead off its current salesperson frees one slot
         for lead in plan_territory:
             if lead.user_id and not keep_members:
-                loads[lead.user_id.id] = loads.get(lead.user_id.id, 0) - 1
+                picker.add(lead.user_id, -1)
         plan = {}
-        for lead in leads.sorted("id"):
-            territory = plan_territory.get(lead)
-            if not territory:
-                continue
-            candidates = [
-                m
-                for m in territory.member_ids
-                if m.active
-                and m.user_id.active
-                and m.user_id.id not in on_leave
-                and loads.get(m.user_id.id, 0) < m.capacity
-            ]
+        for lead in sorted(plan_territory, key=lambda lead: lead.id):
+            territory = plan_territory[lead]
             if keep_members and lead.user_id in territory.member_ids.user_id:
                 plan[lead] = (territory, lead.user_id)
                 continue
-            if not candidates:
+            target, user = picker.pick(*chains[territory])
+            if not user:
                 plan[lead] = (territory, self.env["res.users"])
                 continue
-            # weighted rotation: the lowest load per unit of weight gets it
-            member = min(
-                candidates,
-                key=lambda m: (
-                    loads.get(m.user_id.id, 0) / m.weight,
-                    -m.weight,
-                    m.sequence,
-                    m.id,
-                ),
-            )
-            loads[member.user_id.id] = loads.get(member.user_id.id, 0) + 1
+            picker.add(user, 1)
             if lead.user_id and keep_members:
-                loads[lead.user_id.id] = loads.get(lead.user_id.id, 0) - 1
-            plan[lead] = (territory, member.user_id)
+                picker.add(lead.user_id, -1)
+            plan[lead] = (target, user)
         return plan
+
+    def _overflow_chain(self):
+        """([territories tried in order], team whose salespeople come last).
+
+        The territory itself, then its ancestors as long as each one's policy
+        sends full leads to its parent; the team of the last one when its
+        policy is the sales team.
+        """
+        self.ensure_one()
+        chain, seen = [], set()
+        territory = self
+        while territory and territory.id not in seen:
+            seen.add(territory.id)
+            chain.append(territory)
+            if territory.overflow_policy != "parent" or not territory.parent_id:
+                break
+            territory = territory.parent_id
+        last = chain[-1]
+        team = (
+            last._effective_team()
+            if last.overflow_policy == "team"
+            else self.env["crm.team"]
+        )
+        return chain, team
 
     @api.model
     def _match_most_specific(self, ordered, data, lead):
@@ -403,10 +469,7 @@ class CrmTerritory(models.Model):
             # sudo: the routed salesperson or team may be out of the user's
             # reach; the wizard itself is restricted to territory managers.
             for (territory, user), lead_ids in groups.items():
-                leads = Lead.browse(lead_ids).with_context(
-                    crm_pipeline_ext_no_routing=True
-                )
-                leads.write(
+                Lead.browse(lead_ids).write(
                     {
                         "territory_id": territory.id,
                         "user_id": user.id,
@@ -514,3 +577,65 @@ class CrmTerritory(models.Model):
             if len(ids) < batch_size:
                 break
         return routed
+
+
+class _Picker:
+    """Chooses salespeople from loads and leaves read once for a batch."""
+
+    def __init__(self, loads, on_leave):
+        self.loads = loads
+        self.on_leave = on_leave
+
+    def add(self, user, count):
+        self.loads[user.id] = self.loads.get(user.id, 0) + count
+
+    def available(self, user):
+        return user.active and not user.share and user.id not in self.on_leave
+
+    def pick_member(self, territory):
+        """The member below capacity with the lowest load per unit of weight
+        (weighted rotation), or None."""
+        candidates = [
+            m
+            for m in territory.member_ids
+            if m.active
+            and self.available(m.user_id)
+            and self.loads.get(m.user_id.id, 0) < m.capacity
+        ]
+        if not candidates:
+            return None
+        return min(
+            candidates,
+            key=lambda m: (
+                self.loads.get(m.user_id.id, 0) / m.weight,
+                -m.weight,
+                m.sequence,
+                m.id,
+            ),
+        ).user_id
+
+    def pick_team_user(self, team, chain):
+        """The least loaded salesperson of the team who is not a member of
+        the territories already tried, or None."""
+        tried = {user_id for t in chain for user_id in t.member_ids.user_id.ids}
+        candidates = [
+            m.user_id
+            for m in team.crm_team_member_ids
+            if m.active and self.available(m.user_id) and m.user_id.id not in tried
+        ]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda u: (self.loads.get(u.id, 0), u.id))
+
+    def pick(self, chain, team):
+        """(territory, user) for a lead: the first territory of the overflow
+        chain with a free member, else the team; (None, None) if nobody."""
+        for territory in chain:
+            user = self.pick_member(territory)
+            if user:
+                return territory, user
+        if team:
+            user = self.pick_team_user(team, chain)
+            if user:
+                return chain[-1], user
+        return None, None

@@ -37,7 +37,10 @@ class CrmTerritoryMember(models.Model):
         "at capacity, the salesperson is skipped.",
     )
     open_lead_count = fields.Integer(
-        string="Open Leads", compute="_compute_open_lead_count"
+        string="Open Leads",
+        compute="_compute_open_lead_count",
+        help="Open leads and opportunities of this salesperson that you can "
+        "see, in the territory's company when it has one.",
     )
 
     _user_territory_unique = models.Constraint(
@@ -67,7 +70,37 @@ class CrmTerritoryMember(models.Model):
                     )
                 )
 
+    @api.constrains("user_id")
+    def _check_internal_user(self):
+        portal = self.filtered(lambda m: m.user_id.share)
+        if portal:
+            raise ValidationError(
+                self.env._(
+                    "Only internal users can be salespeople of a territory, "
+                    "not %(users)s.",
+                    users=", ".join(portal.user_id.mapped("name")),
+                )
+            )
+
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_open_lead_count(self):
-        loads = self.env["crm.territory"]._get_open_loads(self.user_id)
+        """Counted under the reader's own rules (routing counts all of them,
+        see ``crm.territory._get_open_loads``): another company's leads are
+        never shown, not even as a number."""
+        groups = self.env["crm.lead"]._read_group(
+            [
+                ("user_id", "in", self.user_id.ids),
+                ("won_status", "=", "pending"),
+                ("active", "=", True),
+            ],
+            ["user_id", "company_id"],
+            ["__count"],
+        )
+        counts = {}
+        for user, company, count in groups:
+            counts[user.id, company.id] = count
+            counts[user.id, None] = counts.get((user.id, None), 0) + count
         for member in self:
-            member.open_lead_count = loads.get(member.user_id.id, 0)
+            member.open_lead_count = counts.get(
+                (member.user_id.id, member.company_id.id or None), 0
+            )

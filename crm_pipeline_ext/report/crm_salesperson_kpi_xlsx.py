@@ -28,24 +28,37 @@ class CrmSalespersonKpiXlsx(models.AbstractModel):
     _inherit = "report.report_xlsx.abstract"
     _description = "Salesperson KPIs XLSX"
 
+    def get_workbook_options(self):
+        # a name such as "=HYPERLINK(...)" is text, never a formula or a link
+        options = dict(super().get_workbook_options())
+        options.update(strings_to_formulas=False, strings_to_urls=False)
+        return options
+
     def generate_xlsx_report(self, workbook, data, objs):
+        """Every text cell is written with write_string, every number with
+        write_number: what users typed (names, teams) is never a formula."""
         sheet = workbook.add_worksheet(self.env._("Salesperson KPIs"))
         bold = workbook.add_format({"bold": True})
         number = workbook.add_format({"num_format": "#,##0.00"})
         fields_ = objs._fields
         for col, name in enumerate(COLUMNS):
-            sheet.write(0, col, fields_[name].get_description(self.env)["string"], bold)
+            sheet.write_string(
+                0, col, fields_[name].get_description(self.env)["string"], bold
+            )
         for row, rec in enumerate(
             objs.sorted(lambda r: (r.date, r.user_id.name or "")), 1
         ):
             for col, name in enumerate(COLUMNS):
                 value = rec[name]
-                if fields_[name].type == "many2one":
-                    sheet.write(row, col, value.display_name or "")
-                elif fields_[name].type == "date":
-                    sheet.write(row, col, value.isoformat() if value else "")
-                elif fields_[name].type == "float":
-                    sheet.write_number(row, col, value, number)
+                kind = fields_[name].type
+                if kind == "many2one":
+                    sheet.write_string(row, col, value.display_name or "")
+                elif kind == "date":
+                    sheet.write_string(row, col, value.isoformat() if value else "")
+                elif kind == "float":
+                    sheet.write_number(row, col, value or 0.0, number)
+                elif kind == "integer":
+                    sheet.write_number(row, col, value or 0)
                 else:
-                    sheet.write(row, col, value)
+                    sheet.write_string(row, col, str(value or ""))
         sheet.set_column(0, len(COLUMNS) - 1, 14)

@@ -10,3 +10,7 @@ from . import test_forecast
 from . import test_roles
 from . import test_ui_tour
 from . import test_quote_invoices
+from . import test_territory_rights
+from . import test_routing_overflow
+from . import test_escalation
+from . import test_field_guard

@@ -1,6 +1,8 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+import io
+import zipfile
 from datetime import timedelta
 
 from odoo.tests import tagged
@@ -183,3 +185,28 @@ class TestKpiReport(PipelineCommon):
         self.assertEqual(action["domain"], [("opportunity_id", "=", lead.id)])
         self.assertFalse(action["context"]["create"])
         self.assertFalse(self.open.all_order_count)
+
+    def test_xlsx_writes_names_as_text(self):
+        """Issue 16, item 9: a salesperson named like a formula lands in the
+        sheet as text, not as a live formula or link."""
+        name = '=HYPERLINK("http://evil.example.com","Click")'
+        self.salesman.with_user(self.salesman).write({"name": name})
+        self.team.name = "@SUM(1+1)"
+        self.env.flush_all()
+        rows = self.env["crm.salesperson.kpi.report"].search(
+            [("user_id", "=", self.salesman.id)]
+        )
+        self.assertTrue(rows)
+        content, _fmt = self.env["ir.actions.report"]._render_xlsx(
+            "crm_pipeline_ext.crm_salesperson_kpi_xlsx", rows.ids, {}
+        )
+        with zipfile.ZipFile(io.BytesIO(content)) as book:
+            sheet = book.read("xl/worksheets/sheet1.xml").decode()
+            names = book.namelist()
+            strings = book.read("xl/sharedStrings.xml").decode()
+        self.assertNotIn("<f>", sheet)
+        self.assertNotIn("<f ", sheet)
+        self.assertFalse([n for n in names if "externalLink" in n])
+        self.assertIn("=HYPERLINK(", strings)
+        self.assertIn("http://evil.example.com", strings)
+        self.assertIn("@SUM(1+1)", strings)

@@ -149,3 +149,49 @@ class TestStageGate(PipelineCommon):
             lead.with_context(lang="es_ES").write({"stage_id": self.stage_proposal.id})
         self.assertIn("no puede entrar en la etapa", str(err.exception))
         self.assertIn("comprobaciones Budget confirmed", str(err.exception))
+
+    # issue 16, item 8: a gate holds however the stage is chosen on create
+
+    def test_gate_on_create_with_default_stage(self):
+        Lead = self.env["crm.lead"].with_user(self.salesman)
+        with self.assertRaises(ValidationError):
+            Lead.with_context(default_stage_id=self.stage_proposal.id).create(
+                {"name": "Straight to proposal", "user_id": self.salesman.id}
+            )
+        self.assertFalse(
+            self.env["crm.lead"].search([("name", "=", "Straight to proposal")])
+        )
+        # the bypass right with a reason still works, and is logged
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.bypasser)
+            .with_context(
+                default_stage_id=self.stage_proposal.id,
+                pipeline_gate_bypass_reason="Signed at the fair",
+            )
+            .create({"name": "Fair deal", "user_id": self.bypasser.id})
+        )
+        self.assertEqual(lead.stage_id, self.stage_proposal)
+        self.assertIn("Signed at the fair", lead.message_ids[0].body)
+        # a team whose first stage is gated: its new leads meet the gate too
+        self.stage_proposal.sequence = 0
+        team = self.env["crm.team"].create({"name": "Gated first"})
+        self.stage_proposal.team_ids = team
+        with self.assertRaises(ValidationError):
+            Lead.create(
+                {"name": "Team default", "team_id": team.id, "type": "opportunity"}
+            )
+
+    # issue 16, item 18
+
+    def test_salesperson_duplicates_own_lead(self):
+        lead = self._lead(name="Mine", expected_revenue=10)
+        self.assertFalse(self.salesman.has_group("sales_team.group_sale_manager"))
+        copy = lead.with_user(self.salesman).copy()
+        self.assertEqual(copy.user_id, self.salesman)
+        self.assertIn("Mine", copy.name)
+        # a manager's override stays on the original
+        lead.with_user(self.manager).forecast_override = "commit"
+        copy = lead.with_user(self.manager).copy()
+        self.assertFalse(copy.forecast_override)
+        self.assertEqual(lead.forecast_override, "commit")

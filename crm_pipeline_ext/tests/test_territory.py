@@ -6,70 +6,11 @@ from collections import Counter
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from .common import PipelineCommon
+from .common import TerritoryCommon
 
 
 @tagged("post_install", "-at_install")
-class TestTerritory(PipelineCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.spain = cls.env.ref("base.es")
-        cls.madrid = cls.env["res.country.state"].search(
-            [("country_id", "=", cls.spain.id)], limit=1
-        )
-        cls.tag_vip = cls.env["res.partner.category"].create({"name": "PE VIP"})
-        cls.industry = cls.env["res.partner.industry"].create({"name": "PE Food"})
-        cls.team_es = cls.env["crm.team"].create({"name": "Spain Team"})
-        Territory = cls.env["crm.territory"]
-        cls.t_spain = Territory.create(
-            {
-                "name": "Spain",
-                "country_ids": [(6, 0, cls.spain.ids)],
-                "team_id": cls.team_es.id,
-                "member_ids": [
-                    (0, 0, {"user_id": cls.salesman.id, "weight": 2, "capacity": 50}),
-                    (0, 0, {"user_id": cls.salesman2.id, "weight": 1, "capacity": 50}),
-                ],
-            }
-        )
-        cls.t_state = Territory.create(
-            {
-                "name": "State",
-                "parent_id": cls.t_spain.id,
-                "state_ids": [(6, 0, cls.madrid.ids)],
-                "member_ids": [
-                    (0, 0, {"user_id": cls.leader.id, "weight": 1, "capacity": 50})
-                ],
-            }
-        )
-        cls.t_zip = Territory.create(
-            {
-                "name": "Zip 08",
-                "parent_id": cls.t_spain.id,
-                "zip_range_ids": [(0, 0, {"match_type": "prefix", "zip_from": "08"})],
-                "member_ids": [
-                    (0, 0, {"user_id": cls.manager.id, "weight": 1, "capacity": 50})
-                ],
-            }
-        )
-        cls.t_vip = Territory.create(
-            {
-                "name": "VIP food",
-                "parent_id": cls.t_zip.id,
-                "industry_ids": [(6, 0, cls.industry.ids)],
-                "partner_category_ids": [(6, 0, cls.tag_vip.ids)],
-                "member_ids": [
-                    (0, 0, {"user_id": cls.bypasser.id, "weight": 1, "capacity": 50})
-                ],
-            }
-        )
-
-    def _new(self, n=1, **vals):
-        values = {"name": "Routed", "type": "lead", "country_id": self.spain.id}
-        values.update(vals)
-        return self.env["crm.lead"].create([dict(values) for _i in range(n)])
-
+class TestTerritory(TerritoryCommon):
     def test_most_specific_territory(self):
         lead_es = self._new()
         lead_state = self._new(state_id=self.madrid.id)

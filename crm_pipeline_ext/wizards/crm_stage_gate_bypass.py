@@ -20,8 +20,10 @@ class CrmStageGateBypass(models.TransientModel):
     def _compute_missing(self):
         for wizard in self:
             lines = []
-            if wizard.stage_id and wizard.lead_ids:
-                failures = wizard.lead_ids._origin._get_gate_failures(wizard.stage_id)
+            # the gate is read as superuser: only leads the user may read
+            leads = wizard.lead_ids._origin._filtered_access("read")
+            if wizard.stage_id and leads:
+                failures = leads._get_gate_failures(wizard.stage_id)
                 for lead, missing in failures.items():
                     lines.append(f"{lead.name}: {'; '.join(missing)}")
             wizard.missing = "\n".join(lines)

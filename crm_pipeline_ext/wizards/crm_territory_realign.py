@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class CrmTerritoryRealign(models.TransientModel):
@@ -20,12 +20,20 @@ class CrmTerritoryRealign(models.TransientModel):
         help="Keep the current salesperson when they are a member of the "
         "lead's new territory.",
     )
+    # Bookkeeping of the wizard (read-only: only its own buttons set them,
+    # see models/base.py): the preview is what Apply moves.
     state = fields.Selection(
         [("draft", "Draft"), ("preview", "Preview"), ("done", "Done")],
         default="draft",
+        readonly=True,
+        copy=False,
     )
     line_ids = fields.One2many(
-        "crm.territory.realign.line", "wizard_id", string="Changes"
+        "crm.territory.realign.line",
+        "wizard_id",
+        string="Changes",
+        readonly=True,
+        copy=False,
     )
     move_count = fields.Integer(compute="_compute_move_count")
 
@@ -47,9 +55,16 @@ class CrmTerritoryRealign(models.TransientModel):
             "target": "new",
         }
 
+    def _write_bookkeeping(self, vals):
+        self.check_access("write")
+        # sudo: the wizard's own preview lines and state, on a wizard the
+        # user may write (checked above); leads are checked again on Apply
+        return self.sudo().write(vals)
+
     def action_preview(self):
         """Dry run: compute where each open lead would go, change nothing."""
         self.ensure_one()
+        self.territory_ids.check_access("read")
         plan = self.env["crm.territory"]._plan_routing(
             self._open_leads(), keep_members=self.keep_salesperson
         )
@@ -70,20 +85,46 @@ class CrmTerritoryRealign(models.TransientModel):
                     "new_user_id": user.id,
                 }
             )
-        self.line_ids = [(5, 0, 0)] + [(0, 0, vals) for vals in lines]
-        self.state = "preview"
+        self._write_bookkeeping(
+            {
+                "line_ids": [(5, 0, 0)] + [(0, 0, vals) for vals in lines],
+                "state": "preview",
+            }
+        )
         return self._reopen()
 
     def action_apply(self):
         self.ensure_one()
         if self.state != "preview":
             raise UserError(self.env._("Preview the changes before applying them."))
+        lines = self.line_ids
+        leads = lines.lead_id.exists()
+        if leads != lines.lead_id:
+            raise UserError(
+                self.env._("Some leads of the preview are gone: preview again.")
+            )
+        # the routing below writes as superuser: the user must be able to
+        # read and change every lead it moves, and see where it moves them
+        leads.check_access("read")
+        leads.check_access("write")
+        lines.new_territory_id.check_access("read")
+        for line in lines:
+            company = line.new_territory_id.company_id
+            lead_company = line.lead_id.company_id
+            if company and lead_company and lead_company != company:
+                raise AccessError(
+                    self.env._(
+                        "Lead %(lead)s belongs to another company than "
+                        "territory %(territory)s.",
+                        lead=line.lead_id.display_name,
+                        territory=line.new_territory_id.display_name,
+                    )
+                )
         plan = {
-            line.lead_id: (line.new_territory_id, line.new_user_id)
-            for line in self.line_ids
+            line.lead_id: (line.new_territory_id, line.new_user_id) for line in lines
         }
         self.env["crm.territory"]._apply_routing(plan, track=True)
-        self.state = "done"
+        self._write_bookkeeping({"state": "done"})
         return self._reopen()
 
 

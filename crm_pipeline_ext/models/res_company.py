@@ -1,0 +1,31 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    crm_escalation_user_id = fields.Many2one(
+        "res.users",
+        string="Escalation Fallback",
+        domain="[('share', '=', False), ('company_ids', 'in', id)]",
+        help="Told when an opportunity stays too long in its stage and neither "
+        "a team leader nor the salesperson's manager can be found.",
+    )
+
+    @api.constrains("crm_escalation_user_id")
+    def _check_crm_escalation_user(self):
+        for company in self:
+            user = company.crm_escalation_user_id
+            if user and (user.share or company not in user.company_ids):
+                raise ValidationError(
+                    self.env._(
+                        "The escalation fallback of %(company)s must be an "
+                        "internal user of that company, not %(user)s.",
+                        company=company.name,
+                        user=user.name,
+                    )
+                )
