@@ -29,6 +29,7 @@
         "views/sale_order_views.xml",
         "views/mrp_production_views.xml",
         "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
         "report/sale_order_report.xml",
     ],

@@ -256,7 +256,9 @@ class TestRpcBadInput(HttpCase):
                 "partner_id": customer.id,
                 "user_id": salesman.id,
                 "order_line": [
-                    Command.create({"product_id": product.id, "product_uom_qty": 2})
+                    Command.create(
+                        {"product_id": product.id, "product_uom_qty": 2, "discount": 20}
+                    )
                 ],
             }
         )
@@ -290,6 +292,9 @@ class TestRpcBadInput(HttpCase):
             .create({"name": "RPC lead", "type": "opportunity", "user_id": salesman.id})
             .id,
         }
+        # 20% is beyond the salesperson's 10%: a review waits for others
+        order.with_user(salesman).request_validation()
+        assert order.review_ids.status == "pending", order.review_ids
 
     def _resolve(self, value):
         if isinstance(value, str) and value.startswith("@"):

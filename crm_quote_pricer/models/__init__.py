@@ -13,4 +13,6 @@ from . import mrp_production
 from . import account_move
 from . import report_saleorder
 from . import tier_review
+from . import res_company
+from . import res_config_settings
 from . import comment_wizard

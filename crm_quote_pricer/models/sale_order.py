@@ -507,13 +507,14 @@ class SaleOrder(models.Model):
                 review.sudo().pricer_seal = self._pricer_seal(review)
 
     def _pricer_check_has_review(self):
-        """Validate/Reject by someone with nothing to decide says so."""
+        """Validate/Reject of a quote under discount authority by someone with
+        nothing to decide says so (for other tiers it stays a no-op, as in
+        base_tier_validation)."""
         self.ensure_one()
         self.check_access("read")
         user = self.env.user
-        # sudo: the reviews of this quote (just checked readable), whatever
-        # reviews the reader may list
-        if not self.sudo().review_ids.filtered(
+        authority = self._pricer_authority_reviews()
+        if authority and not authority.filtered(
             lambda r: r.status in ("waiting", "pending") and user in r.reviewer_ids
         ):
             raise UserError(
@@ -611,13 +612,9 @@ class SaleOrder(models.Model):
             .sudo()
             .all_user_ids.filtered(lambda u: u.active and not u.share and u.id != 1)
         )
-        manager = (
-            self.env.ref("mrp.group_mrp_manager")
-            # sudo: the first production manager, only to give them an activity
-            .sudo()
-            .all_user_ids.filtered(lambda u: u.active and not u.share and u.id != 1)
-            .sorted("id")[:1]
-        )
+        planner = self.company_id.pricer_mo_planning_activity and users.filtered(
+            lambda u: self.company_id in u.company_ids
+        ).sorted("id")
         for production in productions:
             production.message_post(
                 body=Markup("<p>%s</p>")
@@ -629,10 +626,13 @@ class SaleOrder(models.Model):
                 partner_ids=users.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
-            if manager:
+            if planner:
+                # the order's responsible when they are in production, else
+                # the first production user of the company
+                responsible = production.user_id & planner or planner[:1]
                 production.activity_schedule(
                     "mail.mail_activity_data_todo",
-                    user_id=manager.id,
+                    user_id=responsible.id,
                     summary=self.env._("Plan production for %s", self.name),
                 )
 

@@ -56,7 +56,8 @@ class TestFlow(PricerCase):
         self.assertIn(order.name, production.origin or "")
         activity = production.activity_ids
         self.assertEqual(len(activity), 1)
-        self.assertTrue(activity.user_id.has_group("mrp.group_mrp_manager"))
+        self.assertTrue(activity.user_id.has_group("mrp.group_mrp_user"))
+        self.assertIn(self.env.company, activity.user_id.company_ids)
         self.assertIn(
             self.production_manager.partner_id,
             production.message_ids.partner_ids,
@@ -93,3 +94,16 @@ class TestFlow(PricerCase):
         # production reads the quote and its customer, cannot reprice
         order.with_user(self.production_manager).read(["name", "partner_id"])
         production.with_user(self.production_manager).pricer_partner_id.read(["name"])
+
+    def test_planning_activity_can_be_switched_off(self):
+        self.env.company.pricer_mo_planning_activity = False
+        order = self._order([(self.machine, 1.0)])
+        order.with_user(self.salesman).action_confirm()
+        production = order.mrp_production_ids
+        self.assertEqual(len(production), 1)
+        self.assertFalse(production.activity_ids)
+        # production is still told about it
+        self.assertIn(
+            self.production_manager.partner_id,
+            production.message_ids.partner_ids,
+        )
