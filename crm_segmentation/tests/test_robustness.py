@@ -261,6 +261,37 @@ class TestRobustness(SegmentationCommon):
             self.partner_a | self.partner_b | self.partner_c | self.partner_d,
         )
 
+    def test_migration_matrix_recomputed_by_a_user(self):
+        """The cells are bookkeeping of the wizard: a segmentation user
+        recomputes the matrix (it used to fail deleting the old cells) and
+        cannot write a cell by hand."""
+        seg = self._segment()
+        seg.action_compute()
+        Snapshot = self.env["crm.segment.snapshot"]
+        snapshots = Snapshot.create({"segment_ids": seg.ids})
+        snapshots |= Snapshot.create({"segment_ids": seg.ids})
+        snapshots.action_take()
+        user = new_test_user(
+            self.env,
+            login="rob_analyst",
+            groups="crm_segmentation.group_segmentation_user",
+        )
+        wizard = (
+            self.env["crm.segment.migration"]
+            .with_user(user)
+            .create(
+                {
+                    "snapshot_from_id": snapshots[0].id,
+                    "snapshot_to_id": snapshots[1].id,
+                }
+            )
+        )
+        wizard.action_compute()
+        wizard.action_compute()
+        self.assertEqual(sum(wizard.line_ids.mapped("partner_count")), 4)
+        with self.assertRaises(AccessError):
+            wizard.line_ids[:1].partner_count = 1000
+
     # ------------------------------------------------------------------
     # the generic guard, swept over the registry
     # ------------------------------------------------------------------
