@@ -385,9 +385,10 @@ class CrmSegment(models.Model):
     def create(self, vals_list):
         segments = super().create(vals_list)
         unowned = segments.filtered(lambda seg: not seg.rules_owner_id)
-        # sudo: the creator owns the rules (a read-only bookkeeping field)
+        # sudo: the creator owns the rules (a read-only bookkeeping field);
+        # that write tries the rules as their owner
         unowned.sudo().rules_owner_id = self.env.user
-        segments._try_rules()
+        (segments - unowned)._try_rules()
         return segments
 
     def write(self, vals):

@@ -20,14 +20,13 @@ class CrmSegmentSnapshotLine(models.Model):
     _check_company_auto = True
 
     snapshot_id = fields.Many2one(
-        "crm.segment.snapshot",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        check_company=True,
+        "crm.segment.snapshot", required=True, ondelete="cascade", index=True
     )
     date = fields.Date(readonly=True, index=True)
-    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    # the snapshot's company (also written by the snapshot's INSERT)
+    company_id = fields.Many2one(
+        related="snapshot_id.company_id", store=True, readonly=True, index=True
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     segment_id = fields.Many2one(
         "crm.segment", readonly=True, ondelete="set null", check_company=True

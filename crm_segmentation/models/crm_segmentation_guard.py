@@ -70,6 +70,8 @@ class CrmSegmentationGuard(models.AbstractModel):
         field = self._fields[fname]
         try:
             number = float(value)
+        except OverflowError:  # an integer beyond any float: 10**400
+            number = math.inf
         except (TypeError, ValueError):
             return
         label = field.get_description(self.env)["string"]

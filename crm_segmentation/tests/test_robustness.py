@@ -236,6 +236,8 @@ class TestRobustness(SegmentationCommon):
         with self.assertRaises(ValidationError):
             self._segment(min_open_tickets=2**31)
         with self.assertRaises(ValidationError):
+            seg.write({"min_open_tickets": 10**400})
+        with self.assertRaises(ValidationError):
             self.env["crm.segment"].with_context(default_sequence=2**31).create(
                 {"name": "Context default"}
             )
