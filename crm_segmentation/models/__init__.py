@@ -1,7 +1,9 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from . import crm_segmentation_guard
 from . import account_move
+from . import crm_lead
 from . import crm_rfm_class
 from . import crm_rfm_config
 from . import crm_rfm_score

@@ -27,7 +27,7 @@ class CrmRfmClass(models.Model):
 
     _name = "crm.rfm.class"
     _description = "RFM Class"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.segmentation.guard"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True, tracking=True)

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 import logging
+import math
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -13,10 +14,16 @@ BIN_METHODS = [("quantile", "Quantiles"), ("fixed", "Fixed thresholds")]
 
 
 def parse_thresholds(text):
-    """'30, 90, 180, 365' -> [30.0, 90.0, 180.0, 365.0]; None if malformed."""
+    """'30, 90, 180, 365' -> [30.0, 90.0, 180.0, 365.0]; None if malformed.
+
+    Python's float() also reads 'nan', 'inf' and '1e400': none of them is a
+    threshold (NaN compares false with everything, so it even passes the
+    increasing-order test)."""
     try:
         values = [float(part) for part in (text or "").split(",")]
     except ValueError:
+        return None
+    if not all(math.isfinite(value) for value in values):
         return None
     if len(values) != 4 or any(
         b <= a for a, b in zip(values, values[1:], strict=False)
@@ -37,7 +44,7 @@ class CrmRfmConfig(models.Model):
 
     _name = "crm.rfm.config"
     _description = "RFM Settings"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.segmentation.guard"]
     _rec_name = "company_id"
 
     company_id = fields.Many2one(
@@ -277,7 +284,9 @@ class CrmRfmConfig(models.Model):
                 self._invoice_filter(),
             )
         )[0][0]
-        self.with_context(tracking_disable=True).write(
+        # sudo: run bookkeeping (read-only fields); the callers checked the
+        # write right on the settings (action_recompute) or are the cron
+        self.sudo().with_context(tracking_disable=True).write(
             {
                 "state": "running",
                 "run_started": fields.Datetime.now(),
@@ -399,7 +408,8 @@ class CrmRfmConfig(models.Model):
                 upper=upper,
             )
         )
-        self.with_context(tracking_disable=True).write(
+        # sudo: run bookkeeping, as in _recompute_start
+        self.sudo().with_context(tracking_disable=True).write(
             {"run_cursor": upper, "run_done": self.run_done + count}
         )
         return count
@@ -419,7 +429,8 @@ class CrmRfmConfig(models.Model):
         )
         self._score_and_class()
         self.env["crm.rfm.score"].invalidate_model()
-        self.with_context(tracking_disable=True).write(
+        # sudo: run bookkeeping, as in _recompute_start
+        self.sudo().with_context(tracking_disable=True).write(
             {
                 "state": "idle",
                 "last_run_date": fields.Datetime.now(),
@@ -543,7 +554,8 @@ class CrmRfmConfig(models.Model):
                 try:
                     config._recompute_start()
                 except UserError as error:
-                    config.write({"last_error": str(error)})
+                    # sudo: the error of this run, on the settings row
+                    config.sudo().write({"last_error": str(error)})
                     _logger.warning("RFM recompute skipped: %s", error)
                     cron._commit_progress(0)
                     continue

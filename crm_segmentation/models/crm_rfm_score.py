@@ -11,11 +11,18 @@ class CrmRfmScore(models.Model):
 
     _name = "crm.rfm.score"
     _description = "RFM Score"
+    _inherit = ["crm.segmentation.guard"]
     _order = "monetary desc, id"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", required=True, ondelete="cascade", index=True, readonly=True
+        "res.partner",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, ondelete="cascade", index=True, readonly=True
@@ -23,11 +30,12 @@ class CrmRfmScore(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     recency_days = fields.Integer(
         compute="_compute_recency_days",
+        allow_negative=True,  # an invoice dated in the future
         help="Days since the last invoice, as of today.",
     )
     frequency = fields.Integer("Invoices", readonly=True)
     refund_count = fields.Integer("Refunds", readonly=True)
-    monetary = fields.Monetary("Net Revenue", readonly=True)
+    monetary = fields.Monetary("Net Revenue", readonly=True, allow_negative=True)
     first_invoice_date = fields.Date(readonly=True)
     last_invoice_date = fields.Date(readonly=True)
     last_order_date = fields.Date(readonly=True)
@@ -36,7 +44,12 @@ class CrmRfmScore(models.Model):
     m_score = fields.Integer("M", readonly=True, aggregator="avg")
     rfm_code = fields.Char("RFM Code", readonly=True, index=True)
     class_id = fields.Many2one(
-        "crm.rfm.class", "RFM Class", readonly=True, ondelete="set null", index=True
+        "crm.rfm.class",
+        "RFM Class",
+        readonly=True,
+        ondelete="set null",
+        index=True,
+        check_company=True,
     )
     computed_at = fields.Datetime(
         readonly=True,

@@ -4,16 +4,60 @@
 import ast
 import logging
 
+import psycopg2
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 from .crm_rfm_class import first_invalid_rfm_range
 
 _logger = logging.getLogger(__name__)
 
 PERSONA_TOP = 5
+
+# Fields of the segment whose change does not change what its rules do:
+# writing only these leaves the rules' owner as it is. Any other field the
+# addon defines on the segment (a new one included) makes the writer the
+# owner, whose rights then evaluate the rules.
+COSMETIC_FIELDS = frozenset(
+    {
+        "name",
+        "description",
+        "sequence",
+        "color",
+        "active",
+        "call_team_id",
+        "call_activity_type_id",
+        "call_summary",
+        "apply_tag_id",
+    }
+)
+
+# What a segment's rules can make PostgreSQL refuse (a value of the wrong
+# type in the partner domain, a field gone with its module): the author's
+# error, reported on the segment. Concurrency errors are not among them: the
+# request or the job is retried.
+RULE_SQL_ERRORS = (psycopg2.DataError, psycopg2.ProgrammingError)
+# The fields that make the rules' SQL: a change is tried on save.
+TRIED_FIELDS = frozenset(
+    {
+        "partner_domain",
+        "commercial_only",
+        "tag_ids",
+        "country_ids",
+        "industry_ids",
+        "salesperson_ids",
+        "min_open_tickets",
+        "include_segment_ids",
+        "exclude_segment_ids",
+        "company_id",
+        "rules_owner_id",
+    }
+)
+# Errors of the rules or of their owner's rights: a WARNING in the log.
+RULE_ERRORS = (UserError, ValueError, TypeError, KeyError, *RULE_SQL_ERRORS)
 
 
 class CrmSegment(models.Model):
@@ -24,7 +68,7 @@ class CrmSegment(models.Model):
 
     _name = "crm.segment"
     _description = "Customer Segment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crm.segmentation.guard"]
     _order = "sequence, name, id"
     _check_company_auto = True
 
@@ -56,16 +100,24 @@ class CrmSegment(models.Model):
     tag_ids = fields.Many2many("res.partner.category", string="Tags")
     country_ids = fields.Many2many("res.country", string="Countries")
     industry_ids = fields.Many2many("res.partner.industry", string="Industries")
-    salesperson_ids = fields.Many2many("res.users", string="Salespersons")
+    salesperson_ids = fields.Many2many(
+        "res.users", string="Salespersons", check_company=True
+    )
     r_min = fields.Integer("Recency Score From", default=1)
     r_max = fields.Integer("Recency Score To", default=5)
     f_min = fields.Integer("Frequency Score From", default=1)
     f_max = fields.Integer("Frequency Score To", default=5)
     m_min = fields.Integer("Monetary Score From", default=1)
     m_max = fields.Integer("Monetary Score To", default=5)
-    class_ids = fields.Many2many("crm.rfm.class", string="RFM Classes")
-    revenue_min = fields.Monetary("Total Revenue From", help="0 means no lower bound.")
-    revenue_max = fields.Monetary("Total Revenue To", help="0 means no upper bound.")
+    class_ids = fields.Many2many(
+        "crm.rfm.class", string="RFM Classes", check_company=True
+    )
+    revenue_min = fields.Monetary(
+        "Total Revenue From", allow_negative=True, help="0 means no lower bound."
+    )
+    revenue_max = fields.Monetary(
+        "Total Revenue To", allow_negative=True, help="0 means no upper bound."
+    )
     last_order_from = fields.Date()
     last_order_to = fields.Date()
     min_open_tickets = fields.Integer(
@@ -93,9 +145,25 @@ class CrmSegment(models.Model):
     member_ids = fields.One2many("crm.segment.member", "segment_id")
     member_count = fields.Integer(readonly=True)
     last_computed = fields.Datetime(readonly=True)
+    rules_owner_id = fields.Many2one(
+        "res.users",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The user who last changed the rules. Compute Members and the "
+        "scheduler evaluate them with this user's rights, in the segment's "
+        "company only, so both find the same members.",
+    )
+    compute_error = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Why the scheduler could not recompute the segment last time.",
+    )
     # --- persona -----------------------------------------------------------
     persona_size = fields.Integer("Size", readonly=True)
-    persona_avg_order_value = fields.Monetary("Average Order Value", readonly=True)
+    persona_avg_order_value = fields.Monetary(
+        "Average Order Value", readonly=True, allow_negative=True
+    )
     persona_purchase_frequency = fields.Float(
         "Purchase Frequency", readonly=True, help="Average invoices per member."
     )
@@ -107,6 +175,7 @@ class CrmSegment(models.Model):
         "or on its own by Refresh Persona.",
     )
     # --- campaigns -----------------------------------------------------------
+    # mailing.list has no company in Odoo: see _check_mailing_list_company
     mailing_list_id = fields.Many2one("mailing.list", copy=False, tracking=True)
     auto_sync_mailing_list = fields.Boolean(
         help="Sync the mailing list each time the scheduler recomputes the segment."
@@ -126,6 +195,7 @@ class CrmSegment(models.Model):
     last_sync_date = fields.Datetime(readonly=True, copy=False)
     call_team_id = fields.Many2one(
         "crm.team",
+        check_company=True,
         help="Members without a salesperson are spread round-robin over this "
         "team's members.",
     )
@@ -187,6 +257,63 @@ class CrmSegment(models.Model):
         for rec in self:
             rec._parse_domain()
 
+    def _try_rules(self):
+        """Run the rules once, cheaply (one row at most), as they will run:
+        as their owner (see _as_rules_owner), in the segment's company. What
+        PostgreSQL or the owner's rights would refuse at compute time is
+        refused on save. Not a constraint: constraints run as superuser."""
+        for segments in self._grouped_by_rules_owner():
+            for seg in segments._as_rules_owner():
+                try:
+                    with self.env.cr.savepoint(flush=False):
+                        query = SQL(
+                            "SELECT 1 FROM (%s) t LIMIT 1", seg._member_select()
+                        )
+                        # an expected user error: no ERROR line from the cursor
+                        self.env.cr.execute(query, log_exceptions=False)
+                except (*RULE_ERRORS, AccessError) as error:
+                    raise ValidationError(seg._rules_error_message(error)) from None
+
+    def _rules_error_message(self, error):
+        if isinstance(error, psycopg2.Error):
+            detail = error.diag.message_primary or str(error).splitlines()[0]
+        else:
+            detail = str(error)
+        return self.env._(
+            "The rules of segment %(name)s cannot be evaluated: %(error)s",
+            name=self.name,
+            error=detail,
+        )
+
+    @api.constrains("mailing_list_id", "company_id")
+    def _check_mailing_list_company(self):
+        """mailing.list has no company in Odoo. The rule here: a list fed by
+        segments belongs to the company of those segments, and a segment of
+        another company cannot feed (and so replace the subscribers of) it.
+        Lists no segment feeds stay shared, as Email Marketing has them."""
+        lists = self.mailing_list_id
+        if not lists:
+            return
+        # sudo: how many companies' segments feed these lists, whatever the
+        # caller reads; only that yes/no leaves this method
+        all_segments = self.sudo().with_context(active_test=False)
+        rows = all_segments._read_group(
+            [("mailing_list_id", "in", lists.ids)],
+            ["mailing_list_id"],
+            ["company_id:count_distinct"],
+        )
+        shared = {mailing_list for mailing_list, count in rows if count > 1}
+        bad = self.filtered(lambda seg: seg.mailing_list_id in shared)
+        if bad:
+            raise ValidationError(
+                self.env._(
+                    "Segment %(name)s: the chosen mailing list is fed by "
+                    "segments of another company. Choose another list, or "
+                    "leave it empty and Sync Mailing List creates one.",
+                    name=bad[0].name,
+                )
+            )
+
     @api.constrains("r_min", "r_max", "f_min", "f_max", "m_min", "m_max")
     def _check_score_ranges(self):
         bad = first_invalid_rfm_range(self)
@@ -239,11 +366,95 @@ class CrmSegment(models.Model):
                 )
 
     # ------------------------------------------------------------------
+    # Owner of the rules
+    # ------------------------------------------------------------------
+    def _auto_init(self):
+        new = not sql.column_exists(self.env.cr, self._table, "rules_owner_id")
+        res = super()._auto_init()
+        if new:
+            # segments saved before owners were kept: their creator wrote them
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE crm_segment SET rules_owner_id = create_uid "
+                    "WHERE rules_owner_id IS NULL"
+                )
+            )
+        return res
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        segments = super().create(vals_list)
+        unowned = segments.filtered(lambda seg: not seg.rules_owner_id)
+        # sudo: the creator owns the rules (a read-only bookkeeping field);
+        # that write tries the rules as their owner
+        unowned.sudo().rules_owner_id = self.env.user
+        (segments - unowned)._try_rules()
+        return segments
+
+    def write(self, vals):
+        res = super().write(vals)
+        rules = {
+            name
+            for name in vals
+            if name not in COSMETIC_FIELDS
+            and self._fields[name]._modules[:1] == ("crm_segmentation",)
+        }
+        if rules and not self.env.su:
+            # sudo: whoever changes the rules owns them from now on, and the
+            # scheduler evaluates them with that user's rights (bookkeeping);
+            # that write tries the rules as their new owner
+            self.sudo().rules_owner_id = self.env.user
+        elif rules & TRIED_FIELDS:
+            self._try_rules()
+        return res
+
+    def _as_rules_owner(self):
+        """These segments (one owner, one company) as their rules' owner,
+        with the segment's company as the only allowed company: the manual
+        compute and the scheduler both evaluate the rules this way, never
+        with the rights of whoever runs the job."""
+        # sudo: the owner and company of the segments, to switch to them
+        segs = self.sudo()
+        owner, company = segs.rules_owner_id, segs.company_id
+        if len(owner) != 1 or len(company) != 1:
+            raise UserError(
+                self.env._(
+                    "Segment %(name)s has no rules owner any more: compute it "
+                    "by hand to take its rules over.",
+                    name=self[:1].name,
+                )
+            )
+        if not owner._is_superuser() and company not in owner.company_ids:
+            raise UserError(
+                self.env._(
+                    "Segment %(name)s: its rules owner %(user)s may not work "
+                    "in %(company)s. Change the rules as a user of that "
+                    "company to take them over.",
+                    name=self[0].name,
+                    user=owner.name,
+                    company=company.name,
+                )
+            )
+        return self.with_user(owner).with_context(allowed_company_ids=company.ids)
+
+    def _grouped_by_rules_owner(self):
+        """[segments] of one rules owner and company each."""
+        groups = {}
+        # sudo: owner and company only, to group the segments
+        for seg in self.sudo():
+            key = (seg.rules_owner_id.id, seg.company_id.id)
+            groups.setdefault(key, []).append(seg.id)
+        return [self.browse(ids) for ids in groups.values()]
+
+    # ------------------------------------------------------------------
     # Membership
     # ------------------------------------------------------------------
     def _get_partner_domain(self):
         self.ensure_one()
         domain = self._parse_domain()
+        # members are partners of the segment's company or shared ones,
+        # whoever evaluates the rules (the superuser included)
+        domain &= Domain("company_id", "in", [self.company_id.id, False])
         if self.commercial_only:
             domain &= Domain("parent_id", "=", False)
         if self.tag_ids:
@@ -335,55 +546,71 @@ class CrmSegment(models.Model):
         self.env.flush_all()
         now = fields.Datetime.now()
         for seg in self:
-            # The FULL JOIN classifies each partner as joining, leaving or
-            # re-scored: PostgreSQL runs a full join only as a hash or merge
-            # join, never as a nested loop, so the diff stays linear whatever
-            # the statistics of a segment that just grew say. The writes then
-            # touch rows by id, and unchanged members are not written at all.
-            seg.env.execute_query(
-                SQL(
-                    """
-                WITH new AS (%(select)s),
-                diff AS MATERIALIZED (
-                    SELECT new.pid, new.sid, old.id AS mid
-                      FROM new
-                      FULL JOIN (SELECT id, partner_id, score_id
-                                   FROM crm_segment_member
-                                  WHERE segment_id = %(seg)s) old
-                        ON old.partner_id = new.pid
-                     WHERE new.pid IS NULL OR old.id IS NULL
-                        OR old.score_id IS DISTINCT FROM new.sid),
-                gone AS (
-                    DELETE FROM crm_segment_member m USING diff
-                     WHERE diff.pid IS NULL AND m.id = diff.mid),
-                rescored AS (
-                    UPDATE crm_segment_member m
-                       SET score_id = diff.sid, write_uid = %(uid)s,
-                           write_date = %(now)s
-                      FROM diff
-                     WHERE diff.pid IS NOT NULL AND m.id = diff.mid)
-                INSERT INTO crm_segment_member (
-                    segment_id, partner_id, company_id, score_id,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT %(seg)s, diff.pid, %(company)s, diff.sid,
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM diff
-                 WHERE diff.mid IS NULL
-                -- a concurrent recompute of the same segment added it first
-                ON CONFLICT (segment_id, partner_id)
-                DO UPDATE SET score_id = EXCLUDED.score_id
-                """,
-                    select=seg._member_select(),
-                    seg=seg.id,
-                    company=seg.company_id.id,
-                    uid=self.env.uid,
-                    now=now,
-                )
-            )
+            seg._write_members(now)
         self.env["crm.segment.member"].invalidate_model()
         self.invalidate_recordset(["member_ids"])
         self._refresh_member_count()
-        self.write({"last_computed": now})
+        # sudo: when the members were last computed (read-only bookkeeping)
+        self.sudo().write({"last_computed": now, "compute_error": False})
+
+    def _write_members(self, now):
+        """One statement: the members of this segment as its rules select
+        them in the current environment (the rules' owner)."""
+        self.ensure_one()
+        try:
+            select = self._member_select()
+        except AccessError as error:
+            raise AccessError(self._rules_error_message(error)) from None
+        # The FULL JOIN classifies each partner as joining, leaving or
+        # re-scored: PostgreSQL runs a full join only as a hash or merge
+        # join, never as a nested loop, so the diff stays linear whatever
+        # the statistics of a segment that just grew say. The writes then
+        # touch rows by id, and unchanged members are not written at all.
+        query = SQL(
+            """
+            WITH new AS (%(select)s),
+            diff AS MATERIALIZED (
+                SELECT new.pid, new.sid, old.id AS mid
+                  FROM new
+                  FULL JOIN (SELECT id, partner_id, score_id
+                               FROM crm_segment_member
+                              WHERE segment_id = %(seg)s) old
+                    ON old.partner_id = new.pid
+                 WHERE new.pid IS NULL OR old.id IS NULL
+                    OR old.score_id IS DISTINCT FROM new.sid),
+            gone AS (
+                DELETE FROM crm_segment_member m USING diff
+                 WHERE diff.pid IS NULL AND m.id = diff.mid),
+            rescored AS (
+                UPDATE crm_segment_member m
+                   SET score_id = diff.sid, write_uid = %(uid)s,
+                       write_date = %(now)s
+                  FROM diff
+                 WHERE diff.pid IS NOT NULL AND m.id = diff.mid)
+            INSERT INTO crm_segment_member (
+                segment_id, partner_id, company_id, score_id,
+                create_uid, create_date, write_uid, write_date)
+            SELECT %(seg)s, diff.pid, %(company)s, diff.sid,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM diff
+             WHERE diff.mid IS NULL
+            -- a concurrent recompute of the same segment added it first
+            ON CONFLICT (segment_id, partner_id)
+            DO UPDATE SET score_id = EXCLUDED.score_id
+            """,
+            select=select,
+            seg=self.id,
+            company=self.company_id.id,
+            uid=self.env.uid,
+            now=now,
+        )
+        self.env.flush_query(query)
+        try:
+            # bad rules are their author's error, not the server's: a clear
+            # message instead of an ERROR line from the cursor
+            self.env.cr.execute(query, log_exceptions=False)
+        except RULE_SQL_ERRORS as error:
+            raise UserError(self._rules_error_message(error)) from None
 
     def _recompute(self):
         """Members, then the persona of the new members."""
@@ -536,7 +763,13 @@ class CrmSegment(models.Model):
                     names=", ".join(frozen.mapped("name")),
                 )
             )
-        self._recompute()
+        # sudo: a segment whose owner was deleted is taken over by the user
+        # who may write it and computes it (read-only bookkeeping)
+        self.sudo().filtered(
+            lambda s: not s.rules_owner_id
+        ).rules_owner_id = self.env.user
+        for segments in self._grouped_by_rules_owner():
+            segments._as_rules_owner()._recompute()
         return True
 
     def action_compute_persona(self):
@@ -555,23 +788,60 @@ class CrmSegment(models.Model):
 
     @api.model
     def _cron_recompute(self):
-        """Dynamic segments one by one, each committed; then their lists."""
+        """Dynamic segments one by one, each committed; then their lists.
+
+        Each segment runs as its rules' owner (see _as_rules_owner), never
+        with the job's superuser rights, and in a savepoint of its own: a
+        segment that fails is marked with the reason and the job goes on."""
         segments = self.search([("segment_type", "=", "dynamic")])
         cron = self.env["ir.cron"]
         cron._commit_progress(0, remaining=len(segments))
         for seg in segments:
-            seg._recompute()
-            if seg.auto_sync_mailing_list and seg.mailing_list_id:
-                seg._sync_mailing_list_safe()
+            seg._scheduled_recompute()
             if cron._commit_progress(1) <= 0:
                 break
+
+    def _scheduled_recompute(self):
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                owned = self._as_rules_owner()
+                owned._recompute()
+        except (
+            psycopg2.errors.SerializationFailure,
+            psycopg2.errors.LockNotAvailable,
+        ):
+            raise  # concurrency: the job runs again and retries
+        except Exception as error:  # noqa: BLE001 - one segment never stops the job
+            if isinstance(error, RULE_ERRORS):
+                message = (
+                    str(error)
+                    if isinstance(error, UserError)
+                    else self._rules_error_message(error)
+                )
+                _logger.warning("Segment %s not recomputed: %s", self.id, message)
+            else:
+                message = self.env._(
+                    "The segment could not be recomputed (%(error)s); the "
+                    "server log has the details.",
+                    error=type(error).__name__,
+                )
+                _logger.exception("Segment %s not recomputed", self.id)
+            # sudo: the reason of the failure on the segment (bookkeeping)
+            self.sudo().compute_error = message
+            return
+        if self.auto_sync_mailing_list and self.mailing_list_id:
+            owned._sync_mailing_list_safe(scheduled=True)
 
     # ------------------------------------------------------------------
     # Campaigns
     # ------------------------------------------------------------------
     def _sync_mailing_list(self):
-        """Make the list hold exactly one contact per member email."""
+        """Make the list hold exactly one contact per member email, with the
+        rights of the current user (the caller, or the rules' owner in the
+        scheduler)."""
         self.ensure_one()
+        self._check_mailing_list_company()
         List = self.env["mailing.list"]
         Contact = self.env["mailing.contact"]
         mailing_list = self.mailing_list_id
@@ -633,13 +903,19 @@ class CrmSegment(models.Model):
         )
         return state, message
 
-    def _sync_mailing_list_safe(self):
-        """Sync errors end up on the segment (and in its chatter)."""
+    def _sync_mailing_list_safe(self, scheduled=False):
+        """Sync errors end up on the segment (and in its chatter).
+
+        A missing right of the caller is not a sync error: it is raised, and
+        nothing is written. Only the scheduler, which acts for the rules'
+        owner, records the owner's missing rights on the segment."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
                 return self._sync_mailing_list()
-        except (UserError, ValidationError, AccessError) as error:
+        except (UserError, ValidationError) as error:
+            if isinstance(error, AccessError) and not scheduled:
+                raise
             message = str(error)
             # sudo: error report on a segment the user may only read
             self.sudo().write(
@@ -658,8 +934,21 @@ class CrmSegment(models.Model):
             )
             return "error", message
 
+    def _check_sync_access(self):
+        """The caller may read the segment and maintain its mailing list:
+        checked before anything is written, sudo bookkeeping included."""
+        self.check_access("read")
+        if self.mailing_list_id:
+            self.mailing_list_id.check_access("write")
+        else:
+            self.env["mailing.list"].check_access("create")
+        self.env["mailing.contact"].check_access("create")
+        self.env["mailing.subscription"].check_access("unlink")
+        self._check_mailing_list_company()
+
     def action_sync_mailing_list(self):
         self.ensure_one()
+        self._check_sync_access()
         state, message = self._sync_mailing_list_safe()
         return {
             "type": "ir.actions.client",
@@ -767,26 +1056,69 @@ class CrmSegment(models.Model):
         return True
 
     def action_create_leads(self):
+        """One open lead per member of the segment, however often it runs.
+
+        A lead goes to the member's salesperson, else to nobody, for the
+        lead routing installed (territories, teams) to assign. Marketing
+        users may create leads for other salespeople's customers, which
+        their own lead rules refuse: the leads are created as superuser,
+        once the caller's rights on this segment and on leads are checked."""
         self.ensure_one()
+        self.check_access("read")
+        Lead = self.env["crm.lead"]
+        Lead.check_access("create")
         partners = self.member_ids.partner_id
         if not partners:
             raise UserError(self.env._("The segment has no members."))
-        leads = self.env["crm.lead"].create(
+        # A row version of the segment per run: a concurrent run of the same
+        # segment waits for this one, then fails to serialize and is retried,
+        # and finds these leads instead of creating them twice.
+        self.env.cr.execute(
+            SQL("UPDATE crm_segment SET write_date = write_date WHERE id = %s", self.id)
+        )
+        # context defaults come from the client: none reaches these leads
+        clean = {
+            k: v for k, v in self.env.context.items() if not k.startswith("default_")
+        }
+        # sudo: the open leads of this segment whoever's they are (the caller
+        # may see only its own), and new leads for the members' salespeople,
+        # whom an "own documents" salesperson cannot assign. The caller's read
+        # right on this segment and create right on leads are checked above;
+        # the values below come from the segment and its members only.
+        all_leads = self.env(context=clean)["crm.lead"].sudo()
+        existing = all_leads.search(
             [
+                ("segment_id", "=", self.id),
+                ("partner_id", "in", partners.ids),
+                ("won_status", "!=", "won"),
+            ]
+        )
+        company = self.company_id
+        vals = []
+        for partner in partners - existing.partner_id:
+            user = partner.user_id
+            if (
+                not user
+                or not user.active
+                or user.share
+                or company not in user.company_ids
+            ):
+                user = self.env["res.users"]
+            vals.append(
                 {
                     "name": f"{self.name}: {partner.name}",
                     "partner_id": partner.id,
-                    "user_id": partner.user_id.id or self.env.uid,
-                    "team_id": self.call_team_id.id or False,
-                    "company_id": self.company_id.id,
+                    "user_id": user.id,
+                    "company_id": company.id,
+                    "segment_id": self.id,
+                    **({"team_id": self.call_team_id.id} if self.call_team_id else {}),
                 }
-                for partner in partners
-            ]
-        )
+            )
+        leads = all_leads.create(vals)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Leads"),
             "res_model": "crm.lead",
             "view_mode": "list,form",
-            "domain": [("id", "in", leads.ids)],
+            "domain": [("id", "in", (leads | existing).ids)],
         }

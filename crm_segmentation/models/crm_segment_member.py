@@ -2,27 +2,42 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class CrmSegmentMember(models.Model):
     """Materialized membership: lists, counts, exports and mailings read this
-    table instead of evaluating the segment rules again."""
+    table instead of evaluating the segment rules again.
+
+    Members are bookkeeping of the segment's compute, which writes them in
+    SQL: no client may create them or change them (security/ir.model.access:
+    managers read and remove, nobody creates or writes). Their related fields
+    show the partner's e-mail and the score's figures to every reader of the
+    segment, so a member must be one of the segment's company and its score
+    that member's own score in that company; the constraints below hold this
+    for superuser code too."""
 
     _name = "crm.segment.member"
     _description = "Segment Member"
+    _inherit = ["crm.segmentation.guard"]
     _order = "segment_id, partner_id"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
     segment_id = fields.Many2one(
         "crm.segment", required=True, ondelete="cascade", index=True
     )
     partner_id = fields.Many2one(
-        "res.partner", required=True, ondelete="cascade", index=True
+        "res.partner",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     company_id = fields.Many2one(
         related="segment_id.company_id", store=True, index=True
     )
-    score_id = fields.Many2one("crm.rfm.score", ondelete="set null")
+    score_id = fields.Many2one("crm.rfm.score", ondelete="set null", check_company=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     email = fields.Char(related="partner_id.email")
     country_id = fields.Many2one(related="partner_id.country_id")
@@ -39,6 +54,15 @@ class CrmSegmentMember(models.Model):
     _segment_partner_uniq = models.Constraint(
         "unique(segment_id, partner_id)", "A partner is once in a segment."
     )
+
+    @api.constrains("partner_id", "score_id", "segment_id")
+    def _check_score_is_the_members(self):
+        for member in self:
+            score = member.score_id
+            if score and score.partner_id != member.partner_id:
+                raise ValidationError(
+                    self.env._("A segment member can only carry its own RFM score.")
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

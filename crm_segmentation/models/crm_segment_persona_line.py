@@ -7,6 +7,7 @@ from odoo import fields, models
 class CrmSegmentPersonaLine(models.Model):
     _name = "crm.segment.persona.line"
     _description = "Segment Persona Line"
+    _inherit = ["crm.segmentation.guard"]
     _order = "segment_id, kind, value desc, id"
 
     segment_id = fields.Many2one(
@@ -23,6 +24,8 @@ class CrmSegmentPersonaLine(models.Model):
     )
     name = fields.Char(required=True)
     value = fields.Float(
-        help="Members for industries and countries, net revenue for product categories."
+        allow_negative=True,  # net revenue of a category can be negative
+        help="Members for industries and countries, net revenue for product "
+        "categories.",
     )
-    share = fields.Float("Share (%)")
+    share = fields.Float("Share (%)", allow_negative=True)

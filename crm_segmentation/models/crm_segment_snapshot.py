@@ -11,7 +11,7 @@ class CrmSegmentSnapshot(models.Model):
 
     _name = "crm.segment.snapshot"
     _description = "Segment Snapshot"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.segmentation.guard"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -65,20 +65,24 @@ class CrmSegmentSnapshot(models.Model):
                 SQL(
                     """
                 INSERT INTO crm_segment_snapshot_line (
-                    snapshot_id, date, company_id, segment_id, partner_id,
-                    class_id, rfm_code, r_score, f_score, m_score,
+                    snapshot_id, date, company_id, segment_id, segment_name,
+                    partner_id, class_id, rfm_code, r_score, f_score, m_score,
                     recency_days, frequency, monetary,
                     create_uid, create_date, write_uid, write_date)
-                SELECT %(snap)s, %(date)s, %(company)s, m.segment_id, m.partner_id,
+                SELECT %(snap)s, %(date)s, %(company)s, m.segment_id,
+                       COALESCE(sg.name->>%(lang)s, sg.name->>'en_US'),
+                       m.partner_id,
                        s.class_id, s.rfm_code, s.r_score, s.f_score, s.m_score,
                        %(recency)s, s.frequency, s.monetary,
                        %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM crm_segment_member m
+                  JOIN crm_segment sg ON sg.id = m.segment_id
                   LEFT JOIN crm_rfm_score s ON s.id = m.score_id
                  WHERE m.segment_id IN %(segments)s
                 """,
                     snap=snap.id,
+                    lang=self.env.lang or "en_US",
                     date=snap.date,
                     recency=self.env["crm.rfm.score"]._recency_sql("s", snap.date),
                     company=snap.company_id.id,
@@ -87,9 +91,10 @@ class CrmSegmentSnapshot(models.Model):
                 )
             )
             count = self.env.cr.rowcount  # lines the INSERT just wrote
-            snap.write(
-                {"state": "done", "line_count": count, "segment_ids": segments.ids}
-            )
+            snap.segment_ids = segments
+            # sudo: the snapshot's own bookkeeping (read-only fields), after
+            # the write right on it was checked above
+            snap.sudo().write({"state": "done", "line_count": count})
             config = self.env["crm.rfm.config"]._get_for_company(snap.company_id)
             # sudo: bookkeeping of the snapshot period on the settings row
             config.sudo().last_snapshot_date = snap.date

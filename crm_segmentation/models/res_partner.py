@@ -5,7 +5,9 @@ from odoo import fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    # the guard covers only the fields this addon adds (none numeric today)
+    _inherit = ["res.partner", "crm.segmentation.guard"]
 
     rfm_score_ids = fields.One2many(
         "crm.rfm.score", "partner_id", string="RFM Scores", readonly=True

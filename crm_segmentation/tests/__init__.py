@@ -2,7 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from . import test_install
+from . import test_isolation
 from . import test_rfm
+from . import test_robustness
 from . import test_roles
 from . import test_segment
 from . import test_tour

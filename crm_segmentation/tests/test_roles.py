@@ -65,18 +65,22 @@ class TestRoles(SegmentationCommon):
         with self.assertRaises(AccessError):
             self.config.with_user(self.marketing).action_recompute()
 
-    def test_sync_error_reported(self):
-        """A user without mailing rights: the failure lands on the segment."""
+    def test_sync_refused_without_mailing_rights(self):
+        """A user without mailing rights is refused before anything is
+        written: no error state, no chatter note written as superuser."""
         analyst = new_test_user(
             self.env,
             login="seg_analyst",
             groups="crm_segmentation.group_segmentation_user",
         )
-        action = self.segment.with_user(analyst).action_sync_mailing_list()
-        self.assertEqual(action["params"]["type"], "danger")
-        self.assertEqual(self.segment.sync_state, "error")
-        self.assertTrue(self.segment.sync_message)
+        messages = len(self.segment.message_ids)
+        with self.assertRaises(AccessError):
+            self.segment.with_user(analyst).action_sync_mailing_list()
+        self.segment.invalidate_recordset()
+        self.assertEqual(self.segment.sync_state, "never")
+        self.assertFalse(self.segment.sync_message)
         self.assertFalse(self.segment.mailing_list_id)
+        self.assertEqual(len(self.segment.message_ids), messages)
 
     def test_salesperson(self):
         Score = self.env["crm.rfm.score"].with_user(self.salesman)

@@ -11,6 +11,8 @@ class CrmSegmentMigration(models.TransientModel):
 
     _name = "crm.segment.migration"
     _description = "Segment Migration Matrix"
+    _inherit = ["crm.segmentation.guard"]
+    _check_company_auto = True
 
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
@@ -19,16 +21,19 @@ class CrmSegmentMigration(models.TransientModel):
         "crm.segment.snapshot",
         "From Snapshot",
         required=True,
+        check_company=True,
         domain="[('state', '=', 'done'), ('company_id', '=', company_id)]",
     )
     snapshot_to_id = fields.Many2one(
         "crm.segment.snapshot",
         "To Snapshot",
         required=True,
+        check_company=True,
         domain="[('state', '=', 'done'), ('company_id', '=', company_id)]",
     )
     segment_id = fields.Many2one(
         "crm.segment",
+        check_company=True,
         help="Only the members of this segment; leave empty for all customers "
         "in the snapshots.",
     )
@@ -45,7 +50,10 @@ class CrmSegmentMigration(models.TransientModel):
         # the matrix reads snapshot lines in SQL: check the user may read them
         (self.snapshot_from_id | self.snapshot_to_id).check_access("read")
         self.segment_id.check_access("read")
-        self.line_ids.unlink()
+        self.check_access("write")
+        # sudo: the cells are computed rows of this wizard (the caller's own,
+        # checked above), which users may not delete one by one
+        self.line_ids.sudo().unlink()
         self.env.flush_all()
         seg_filter = (
             SQL("AND segment_id = %s", self.segment_id.id)
@@ -101,6 +109,7 @@ class CrmSegmentMigration(models.TransientModel):
 class CrmSegmentMigrationLine(models.TransientModel):
     _name = "crm.segment.migration.line"
     _description = "Segment Migration Matrix Cell"
+    _inherit = ["crm.segmentation.guard"]
 
     wizard_id = fields.Many2one(
         "crm.segment.migration", required=True, ondelete="cascade"

@@ -1,0 +1,22 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import fields, models
+
+
+class CrmLead(models.Model):
+    _name = "crm.lead"
+    # the guard covers only the fields this addon adds
+    _inherit = ["crm.lead", "crm.segmentation.guard"]
+
+    segment_id = fields.Many2one(
+        "crm.segment",
+        "Created From Segment",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+        help="Set by Create Leads of the segment: a member gets one open lead "
+        "per segment, however often the action runs.",
+    )
