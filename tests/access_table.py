@@ -203,7 +203,7 @@ TABLE = {
         "r": ("marketing_user",),
     },
     "crm.segment.member": {
-        "rwcu": ("segmentation_manager",),
+        "ru": ("segmentation_manager",),
         "r": ("marketing_user",),
     },
     "crm.segment.persona.line": {
