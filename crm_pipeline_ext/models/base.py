@@ -8,7 +8,7 @@ import math
 from odoo import api, models
 from odoo.exceptions import AccessError, ValidationError
 
-from .field_rules import is_bookkeeping, numeric_limits
+from .field_rules import is_bookkeeping, is_own, numeric_limits
 
 
 class Base(models.AbstractModel):
@@ -78,6 +78,24 @@ class Base(models.AbstractModel):
                     )
                 )
 
+    def _crm_pipeline_ext_check_links(self, vals):
+        """A link of this addon points only at a record its writer may read:
+        whatever company rules a model has (or lacks), nobody attaches their
+        record to another company's, or to one they cannot see."""
+        if self.env.su:
+            return
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if (
+                field is not None
+                and field.type == "many2one"
+                and is_own(field)
+                and isinstance(value, int)
+                and not isinstance(value, bool)
+                and value
+            ):
+                self.env[field.comodel_name].browse(value).check_access("read")
+
     @api.model
     def default_get(self, fields):
         """A ``default_<field>`` context key never sets a bookkeeping field:
@@ -96,6 +114,7 @@ class Base(models.AbstractModel):
     def _prepare_create_values(self, vals_list):
         for vals in vals_list:
             self._crm_pipeline_ext_check_bookkeeping(vals)
+            self._crm_pipeline_ext_check_links(vals)
         result = super()._prepare_create_values(vals_list)
         # after the defaults are added: a context default is checked too
         for vals in result:
@@ -104,5 +123,6 @@ class Base(models.AbstractModel):
 
     def write(self, vals):
         self._crm_pipeline_ext_check_bookkeeping(vals)
+        self._crm_pipeline_ext_check_links(vals)
         self._crm_pipeline_ext_check_numbers(vals)
         return super().write(vals)

@@ -127,6 +127,8 @@ class CrmLead(models.Model):
     def action_view_all_quotes(self):
         """All quotes of the opportunity, whatever their state, read-only."""
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Quotes"),
@@ -177,6 +179,8 @@ class CrmLead(models.Model):
     def action_view_quote_invoices(self):
         """Invoices and credit notes of the opportunity's quotes, read-only."""
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         invoice_ids = sorted(self._get_quote_invoice_ids().get(self.id, ()))
         return {
             "type": "ir.actions.act_window",
@@ -394,6 +398,8 @@ class CrmLead(models.Model):
 
     def action_view_stage_history(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_pipeline_ext.crm_lead_stage_history_action"
         )
@@ -402,6 +408,8 @@ class CrmLead(models.Model):
         return action
 
     def action_open_gate_bypass(self):
+        # a view of this record: for those who may read it
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Bypass Stage Gate"),

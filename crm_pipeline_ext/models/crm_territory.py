@@ -174,6 +174,8 @@ class CrmTerritory(models.Model):
 
     def action_view_leads(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_all_leads")
         action["domain"] = [("territory_id", "=", self.id)]
         action["context"] = {"active_test": False}

@@ -140,7 +140,21 @@ class TestTerritoryRights(TerritoryCommon):
 
     def test_lead_territory_of_another_company_refused(self):
         lead = self._lead(name="Own lead")
-        as_salesman = lead.with_user(self.salesman)
+        # a salesperson of company A cannot even read B's territory
+        with self.assertRaises(AccessError):
+            lead.with_user(self.salesman).write({"territory_id": self.t_other.id})
+        # one who works for both companies reads it, and still cannot link
+        # it to company A's lead
+        both = self._user(
+            "links_both",
+            "Salesman of A and B (links)",
+            "sales_team.group_sale_salesman",
+            company_ids=[self.company.id, self.other_company.id],
+        )
+        lead.user_id = both
+        as_salesman = lead.with_user(both).with_context(
+            allowed_company_ids=[self.company.id, self.other_company.id]
+        )
         self._assert_company_refused(
             lambda: as_salesman.write({"territory_id": self.t_other.id})
         )
@@ -148,11 +162,13 @@ class TestTerritoryRights(TerritoryCommon):
         self.assertFalse(lead.territory_id)
         self._assert_company_refused(
             lambda: self.env["crm.lead"]
-            .with_user(self.salesman)
+            .with_user(both)
+            .with_context(allowed_company_ids=[self.company.id, self.other_company.id])
             .create(
                 {
                     "name": "Linked to B",
-                    "user_id": self.salesman.id,
+                    "user_id": both.id,
+                    "company_id": self.company.id,
                     "territory_id": self.t_other.id,
                 }
             )

@@ -38,6 +38,8 @@ class CrmLead(models.Model):
     def action_pricer_view_productions(self):
         """Read-only list of the manufacturing orders of the quotes."""
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Manufacturing Orders"),
@@ -60,6 +62,8 @@ class CrmLead(models.Model):
     def action_pricer_price_quotes(self):
         """Price the open quotes of the opportunity; open a new one if none."""
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         quotes = self.order_ids.filtered(lambda o: o.state in ("draft", "sent"))
         if not quotes:
             return self.action_sale_quotations_new()

@@ -64,7 +64,9 @@ class CrmQuotePriceRule(models.Model):
         required=True,
         tracking=True,
     )
-    partner_id = fields.Many2one("res.partner", string="Customer", tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", tracking=True, check_company=True
+    )
     partner_tag_id = fields.Many2one(
         "res.partner.category", string="Customer Tag", tracking=True
     )

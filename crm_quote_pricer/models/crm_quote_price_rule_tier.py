@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class CrmQuotePriceRuleTier(models.Model):
@@ -24,6 +24,16 @@ class CrmQuotePriceRuleTier(models.Model):
         help="Discount on the running price for the quantity in this tier. "
         "A negative value is a surcharge.",
     )
+
+    def write(self, vals):
+        if "rule_id" in vals and any(t.rule_id.id != vals["rule_id"] for t in self):
+            raise UserError(
+                self.env._(
+                    "A quantity tier belongs to its rule: delete it and add a "
+                    "tier to the other rule instead."
+                )
+            )
+        return super().write(vals)
 
     @api.constrains("min_qty", "max_qty", "discount")
     def _check_tier_values(self):

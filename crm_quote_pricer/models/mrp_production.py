@@ -2,6 +2,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+# computed from the order that launched the MO; never set by hand
+BOOKKEEPING = ("pricer_sale_order_id", "pricer_partner_id")
 
 
 class MrpProduction(models.Model):
@@ -28,3 +32,22 @@ class MrpProduction(models.Model):
             order = (sale or production.reference_ids.sale_ids)[:1]
             production.pricer_sale_order_id = order
             production.pricer_partner_id = order.partner_id
+
+    def _pricer_check_bookkeeping(self, vals):
+        if not self.env.su and any(f in vals for f in BOOKKEEPING):
+            raise AccessError(
+                self.env._(
+                    "The quote and customer of a manufacturing order come from "
+                    "the order that launched it and cannot be set by hand."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._pricer_check_bookkeeping(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._pricer_check_bookkeeping(vals)
+        return super().write(vals)

@@ -267,6 +267,8 @@ class SaleOrder(models.Model):
 
     def action_pricer_open_waterfall(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Price Waterfall"),

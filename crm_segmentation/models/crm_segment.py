@@ -779,6 +779,8 @@ class CrmSegment(models.Model):
 
     def action_view_members(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_segmentation.crm_segment_member_action"
         )
@@ -964,6 +966,8 @@ class CrmSegment(models.Model):
 
     def action_open_mailing_list(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "mailing.list",
@@ -974,6 +978,8 @@ class CrmSegment(models.Model):
     def action_open_mailing(self):
         """A new mailing whose recipients are the segment."""
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         context = {"default_subject": self.name, "default_name": self.name}
         if self.mailing_list_id:
             context.update(

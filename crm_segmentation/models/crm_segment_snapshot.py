@@ -103,6 +103,8 @@ class CrmSegmentSnapshot(models.Model):
 
     def action_view_lines(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_segmentation.crm_segment_snapshot_line_action"
         )
