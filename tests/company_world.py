@@ -1,0 +1,182 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Two companies, each with one record of every company-bound model of the
+suite, and a user per company holding every manager role of the suite.
+
+Shared by the multi-company read test and the cross-company write sweeps.
+"""
+
+from datetime import date
+
+from odoo import Command
+from odoo.tests import new_test_user
+
+MANAGER_GROUPS = ",".join(
+    [
+        "sales_team.group_sale_manager",
+        "crm_pipeline_ext.group_territory_manager",
+        "crm_quote_pricer.group_pricing_manager",
+        "crm_helpdesk_link.group_support_plan_manager",
+        "crm_segmentation.group_segmentation_manager",
+        "mass_mailing.group_mass_mailing_user",
+        "base.group_allow_export",
+    ]
+)
+
+
+class CompanyWorldMixin:
+    """``setUpClass`` helpers: ``company_a``, ``company_b``, ``user_a``,
+    ``user_b`` and ``records[company][model]``."""
+
+    @classmethod
+    def setup_company_world(cls):
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company_a = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": "Company B (MC)"})
+        cls.env.user.company_ids |= cls.company_b
+        # one user per company, allowed in that company only
+        cls.user_a, cls.user_b = (
+            new_test_user(
+                cls.env,
+                login=f"mc_user_{key}",
+                groups=MANAGER_GROUPS,
+                company_id=company.id,
+                company_ids=[Command.set(company.ids)],
+            )
+            for key, company in (("a", cls.company_a), ("b", cls.company_b))
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Shared customer", "is_company": True}
+        )
+        cls.service = cls.env["product.product"].create(
+            {"name": "MC support hour", "type": "service"}
+        )
+        cls.stage = cls.env["crm.stage"].search([], limit=1)
+        cls.records = {
+            company: cls._make_all(company, user)
+            for company, user in (
+                (cls.company_a, cls.user_a),
+                (cls.company_b, cls.user_b),
+            )
+        }
+
+    @classmethod
+    def _make_all(cls, company, user):
+        """{model: record of ``company``} for every company-bound model."""
+        env = cls.env(
+            context=dict(
+                cls.env.context,
+                allowed_company_ids=company.ids,
+                crm_pipeline_ext_no_routing=True,
+            )
+        )
+        co = company.id
+        name = company.name
+        rec = {}
+        rule = env["crm.quote.price.rule"].create(
+            {"name": f"Rule {name}", "percent": 5.0, "company_id": co}
+        )
+        rec["crm.quote.price.rule"] = rule
+        rec["crm.quote.price.rule.tier"] = env["crm.quote.price.rule.tier"].create(
+            {"rule_id": rule.id, "min_qty": 0.0, "discount": 1.0}
+        )
+        rec["crm.quote.authority"] = env["crm.quote.authority"].create(
+            {"user_id": user.id, "company_id": co, "max_discount": 5.0}
+        )
+        territory = env["crm.territory"].create(
+            {"name": f"Territory {name}", "company_id": co}
+        )
+        rec["crm.territory"] = territory
+        rec["crm.territory.zip"] = env["crm.territory.zip"].create(
+            {"territory_id": territory.id, "zip_from": "28"}
+        )
+        rec["crm.territory.member"] = env["crm.territory.member"].create(
+            {"territory_id": territory.id, "user_id": user.id}
+        )
+        contract = env["contract.contract"].create(
+            {
+                "name": f"Contract {name}",
+                "partner_id": cls.customer.id,
+                "company_id": co,
+                "contract_type": "sale",
+                "line_recurrence": True,
+                "date_start": date(2026, 1, 1),
+                "contract_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": cls.service.id,
+                            "name": "Support",
+                            "quantity": 1,
+                            "price_unit": 100.0,
+                            "recurring_rule_type": "monthly",
+                            "recurring_interval": 1,
+                            "date_start": date(2026, 1, 1),
+                            "date_end": date(2026, 12, 31),
+                        }
+                    )
+                ],
+            }
+        )
+        rec["helpdesk.support.plan"] = env["helpdesk.support.plan"].create(
+            {"name": f"Plan {name}", "contract_id": contract.id, "period_type": "month"}
+        )
+        segment = env["crm.segment"].create(
+            {"name": f"Segment {name}", "company_id": co}
+        )
+        rec["crm.segment"] = segment
+        score = env["crm.rfm.score"].create(
+            {"partner_id": cls.customer.id, "company_id": co, "r_score": 3}
+        )
+        rec["crm.rfm.score"] = score
+        rec["crm.segment.member"] = env["crm.segment.member"].create(
+            {"segment_id": segment.id, "partner_id": cls.customer.id}
+        )
+        rec["crm.segment.persona.line"] = env["crm.segment.persona.line"].create(
+            {"segment_id": segment.id, "kind": "country", "name": f"Land {name}"}
+        )
+        snapshot = env["crm.segment.snapshot"].create({"company_id": co})
+        rec["crm.segment.snapshot"] = snapshot
+        rec["crm.segment.snapshot.line"] = env["crm.segment.snapshot.line"].create(
+            {
+                "snapshot_id": snapshot.id,
+                "company_id": co,
+                "segment_id": segment.id,
+                "partner_id": cls.customer.id,
+            }
+        )
+        rec["crm.rfm.config"] = env["crm.rfm.config"]._get_for_company(company)
+        rec["crm.rfm.class"] = env["crm.rfm.class"].create(
+            {"name": f"Class {name}", "company_id": co}
+        )
+        lead = env["crm.lead"].create(
+            {
+                "name": f"Lead {name}",
+                "type": "opportunity",
+                "user_id": user.id,
+                "company_id": co,
+                "expected_revenue": 1000.0,
+                "stage_id": cls.stage.id,
+            }
+        )
+        rec["crm.lead.stage.history"] = env["crm.lead.stage.history"].search(
+            [("lead_id", "=", lead.id)]
+        )
+        rec["crm.forecast.snapshot"] = env["crm.forecast.snapshot"].create(
+            {
+                "snapshot_date": date(2026, 1, 5),
+                "period": date(2026, 2, 1),
+                "user_id": user.id,
+                "company_id": co,
+                "forecast_category": "commit",
+                "expected_revenue": 1000.0,
+            }
+        )
+        cls.env.flush_all()
+        for view in ("crm.salesperson.kpi.report", "crm.forecast.accuracy.report"):
+            rec[view] = (
+                cls.env[view]
+                .sudo()
+                .search([("company_id", "=", co)], limit=1)
+                .sudo(False)
+            )
+        return rec
