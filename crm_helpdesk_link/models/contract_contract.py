@@ -61,7 +61,17 @@ class ContractContract(models.Model):
 
     @api.constrains("date_start", "date_end", "line_recurrence")
     def _check_support_dates(self):
-        for contract in self:
+        """A contract that carries support plans cannot end before its
+        support starts.
+
+        The start is the contract's own with contract-level recurrence, and
+        the earliest line start with line-level recurrence (the contract's
+        start is then hidden and left at the day it was created). Contracts
+        without plans keep OCA's rules, which accept an end date before the
+        start as a termination.
+        """
+        # sudo: plans are counted, to know whether the check applies
+        for contract in self.filtered(lambda c: c.sudo().support_plan_ids):
             start, end = contract._support_dates()
             if start and end and end < start:
                 raise ValidationError(

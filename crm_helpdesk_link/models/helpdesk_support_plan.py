@@ -154,6 +154,10 @@ class HelpdeskSupportPlan(models.Model):
         self._check_contract_access([vals])
         return super().write(vals)
 
+    @api.constrains("contract_id")
+    def _check_contract_dates(self):
+        self.contract_id._check_support_dates()
+
     @api.constrains("contract_id", "contract_line_id")
     def _check_contract_line(self):
         for plan in self:

@@ -666,7 +666,7 @@ class HelpdeskTicket(models.Model):
         # sudo: the contract's invoicing dates, only to attach a draft line
         contract = self.contract_id.sudo()
         if (
-            self.company_id.helpdesk_billing_mode == "contract"
+            self.company_id.helpdesk_billing_mode != "separate"
             and contract.active
             and self.coverage_state in ("covered", "over_quota")
             and contract.recurring_next_date

@@ -50,6 +50,18 @@ class TestCoverage(SupportCommon):
         self.contract.invalidate_recordset()
         self.assertEqual(self.contract.date_end, date(2026, 12, 31))
 
+    def test_contract_without_plan_terminated_before_it_starts(self):
+        """OCA accepts an end date before the start (a termination, see its
+        test_cron_skips_a_company_with_nothing_left_to_invoice): without a
+        support plan, so do we."""
+        other = self._create_contract("No plan", date(2026, 1, 1), date(2026, 12, 31))
+        other.write({"date_end": date(2015, 1, 1)})
+        self.assertEqual(other.date_end, date(2015, 1, 1))
+        with self.assertRaisesRegex(ValidationError, "before it starts"):
+            self.env["helpdesk.support.plan"].create(
+                {"name": "Too late", "contract_id": other.id}
+            )
+
     def test_contract_level_recurrence_ends_before_start(self):
         contract = self.env["contract.contract"].create(
             {
@@ -59,6 +71,9 @@ class TestCoverage(SupportCommon):
                 "recurring_rule_type": "monthly",
                 "date_start": date(2026, 1, 1),
             }
+        )
+        self.env["helpdesk.support.plan"].create(
+            {"name": "Contract-level plan", "contract_id": contract.id}
         )
         with self.assertRaisesRegex(ValidationError, "before it starts"):
             contract.date_end = date(2025, 12, 31)
