@@ -639,6 +639,10 @@ class HelpdeskTicket(models.Model):
         if not self.env.su:
             self.check_access("write")
             self.support_plan_id.check_access("read")
+        elif self.env.user.share:
+            # helpdesk_mgmt's portal closing runs in superuser mode on the
+            # ticket id it is given: bill only tickets of that portal user
+            self.with_user(self.env.user).check_access("read")
 
     def _prepare_billable_line(self):
         self.ensure_one()

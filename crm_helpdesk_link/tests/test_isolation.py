@@ -129,6 +129,35 @@ class TestCompanyIsolation(SupportCommon):
         self.assertEqual(ticket.billing_state, "none")
         self.assertEqual(Line.search_count([]), lines_before)
 
+    @freeze_time("2026-03-10 10:00:00")
+    def test_portal_closing_bills_only_own_tickets(self):
+        """helpdesk_mgmt's /ticket/close closes any ticket id in superuser
+        mode for any logged-in user: billing checks the portal user first."""
+        own_portal = new_test_user(
+            self.env,
+            login="portal_acme_close",
+            groups="base.group_portal",
+            partner_id=self.contact.id,
+        )
+        stranger = self.env["res.partner"].create(
+            {"name": "Stranger", "parent_id": self.other_customer.id}
+        )
+        other_portal = new_test_user(
+            self.env,
+            login="portal_stranger_close",
+            groups="base.group_portal",
+            partner_id=stranger.id,
+        )
+        ticket = self._ticket(support_hours=100.0)
+        # as the controller does it: sudo() on the portal user's environment
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            ticket.with_user(other_portal).sudo().stage_id = self.stage_done
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.stage_id, self.stage_new)
+        self.assertFalse(ticket.invoice_line_ids)
+        ticket.with_user(own_portal).sudo().stage_id = self.stage_done
+        self.assertEqual(ticket.billing_state, "invoiced")
+
     def test_plan_cannot_move_to_another_company_contract(self):
         Plan = self.env["helpdesk.support.plan"].with_user(self.plan_manager_a)
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
