@@ -599,7 +599,7 @@ class HelpdeskTicket(models.Model):
         again after a reopening, never bills it twice.
         """
         self._update_sla_breach()
-        to_bill = self.env["helpdesk.ticket"]
+        billable = {}
         usage = self._prior_usage_batch()
         for ticket in self:
             if not ticket.stage_id.billable_close:
@@ -609,10 +609,12 @@ class HelpdeskTicket(models.Model):
                 continue  # never invoiced twice
             hours = ticket._get_billable_hours(usage.get(ticket.id, (0, 0.0)))
             if hours > 0:
-                to_bill |= ticket
-                # sudo: bookkeeping of the ticket being closed (write access)
-                ticket.sudo().billable_hours = hours
+                billable[ticket] = hours
+        to_bill = self.browse([ticket.id for ticket in billable])
         to_bill._check_billing_links()
+        for ticket, hours in billable.items():
+            # sudo: bookkeeping of a ticket the caller closes (checked above)
+            ticket.sudo().billable_hours = hours
         to_bill._create_billable_lines()
 
     def _check_billing_links(self):
