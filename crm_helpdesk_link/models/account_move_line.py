@@ -8,5 +8,9 @@ class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
     helpdesk_ticket_id = fields.Many2one(
-        "helpdesk.ticket", index="btree_not_null", ondelete="set null", copy=False
+        "helpdesk.ticket",
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        check_company=True,
     )

@@ -41,21 +41,46 @@ class ContractContract(models.Model):
         "current period. At risk: over 80% of the hours or tickets used.",
     )
 
-    @api.constrains("date_start", "date_end")
+    def _support_dates(self):
+        """(start, end) of the contract as support plans and checks see it.
+
+        With line-level recurrence OCA hides the contract's own start date,
+        which defaults to the day the contract was created, and computes the
+        end date from the lines: the start is then the earliest line start.
+        """
+        self.ensure_one()
+        start = self.date_start
+        if self.line_recurrence:
+            starts = [
+                line.date_start
+                for line in self.contract_line_ids
+                if line.date_start and not line.display_type
+            ]
+            start = min(starts, default=start)
+        return start, self.date_end
+
+    @api.constrains("date_start", "date_end", "line_recurrence")
     def _check_support_dates(self):
-        for contract in self:
-            if (
-                contract.date_start
-                and contract.date_end
-                and contract.date_end < contract.date_start
-            ):
+        """A contract that carries support plans cannot end before its
+        support starts.
+
+        The start is the contract's own with contract-level recurrence, and
+        the earliest line start with line-level recurrence (the contract's
+        start is then hidden and left at the day it was created). Contracts
+        without plans keep OCA's rules, which accept an end date before the
+        start as a termination.
+        """
+        # sudo: plans are counted, to know whether the check applies
+        for contract in self.filtered(lambda c: c.sudo().support_plan_ids):
+            start, end = contract._support_dates()
+            if start and end and end < start:
                 raise ValidationError(
                     self.env._(
                         "Contract %(contract)s ends (%(end)s) before it starts "
                         "(%(start)s).",
                         contract=contract.display_name,
-                        end=contract.date_end,
-                        start=contract.date_start,
+                        end=end,
+                        start=start,
                     )
                 )
 
@@ -111,6 +136,8 @@ class ContractContract(models.Model):
     def _recurring_create_invoice(self, date_ref=False):
         """Billable ticket hours waiting for the contract's next invoice."""
         moves = super()._recurring_create_invoice(date_ref=date_ref)
+        if not self.env.su:
+            self.check_access("read")
         pending = (
             self.env["helpdesk.ticket"]
             # sudo: billable tickets of these contracts only, turned into invoice lines
@@ -118,6 +145,7 @@ class ContractContract(models.Model):
             .search(
                 [
                     ("contract_id", "in", self.ids),
+                    ("company_id", "in", self.company_id.ids),
                     ("billing_state", "=", "to_invoice"),
                 ],
                 order="id",
@@ -137,7 +165,7 @@ class ContractContract(models.Model):
                     ]
                 }
             )
-            tickets.billing_state = "invoiced"
+            tickets.billing_state = "invoiced"  # pending is in superuser mode
         return moves
 
     @api.model

@@ -19,10 +19,26 @@ COVERAGE_STATES = [
 ]
 
 
-class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+# Kept by the addon itself (coverage, SLA clock, billing): clients read them,
+# only server code (in superuser mode) writes them.
+SYSTEM_FIELDS = (
+    "coverage_date",
+    "sla_start_date",
+    "first_response_date",
+    "sla_response_breached",
+    "sla_resolution_breached",
+    "billable_hours",
+    "billing_state",
+)
 
-    product_id = fields.Many2one("product.product", tracking=True, index=True)
+
+class HelpdeskTicket(models.Model):
+    _name = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "crm.helpdesk.numeric.guard"]
+
+    product_id = fields.Many2one(
+        "product.product", tracking=True, index=True, check_company=True
+    )
     coverage_date = fields.Date(
         default=lambda self: fields.Date.context_today(self),
         readonly=True,
@@ -37,6 +53,7 @@ class HelpdeskTicket(models.Model):
         readonly=False,
         tracking=True,
         index="btree_not_null",
+        check_company=True,
         domain="[('partner_id', '=', commercial_partner_id)]",
         help="Matched on creation from the customer's (commercial partner) "
         "running plans that cover the product at the ticket date. When several "
@@ -65,7 +82,11 @@ class HelpdeskTicket(models.Model):
         help="Hours left in the plan's current period (0 when unlimited).",
     )
     support_hours = fields.Float(
-        string="Hours Spent", tracking=True, copy=False, aggregator="sum"
+        string="Hours Spent",
+        tracking=True,
+        copy=False,
+        aggregator="sum",
+        help="Hours worked on the ticket: from 0 to 10,000.",
     )
     billable_hours = fields.Float(readonly=True, copy=False, aggregator="sum")
     billing_state = fields.Selection(
@@ -327,6 +348,11 @@ class HelpdeskTicket(models.Model):
                     )
                 )
 
+    @api.constrains("company_id", "product_id", "support_plan_id")
+    def _check_company_links(self):
+        """helpdesk.ticket has no _check_company_auto: check our links here."""
+        self._check_company(["product_id", "support_plan_id"])
+
     # ------------------------------------------------------------------
     # SLA
     # ------------------------------------------------------------------
@@ -412,7 +438,8 @@ class HelpdeskTicket(models.Model):
                 groups.setdefault(tuple(sorted(vals.items())), []).append(ticket.id)
         # One write per distinct set of flags instead of one per ticket.
         for vals, ids in groups.items():
-            self.browse(ids).write(dict(vals))
+            # sudo: SLA flags are system fields; computed from the deadlines
+            self.browse(ids).sudo().write(dict(vals))
 
     @api.model
     def _cron_check_sla(self, batch_size=500):
@@ -458,8 +485,56 @@ class HelpdeskTicket(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    def _check_system_fields(self, vals_list, create=False):
+        """SYSTEM_FIELDS are written by server code only (superuser mode).
+
+        Neither values nor context defaults from a client may set them: a
+        backdated coverage date or a hand-set billing state would move a
+        ticket out of its quota or bill it again.
+        """
+        if self.env.su:
+            return
+        given = {name for vals in vals_list for name in vals if name in SYSTEM_FIELDS}
+        if create:
+            context = self.env.context
+            given |= {name for name in SYSTEM_FIELDS if f"default_{name}" in context}
+        if given:
+            raise UserError(
+                self.env._(
+                    "These ticket fields are kept by the system and cannot be "
+                    "set: %(fields)s.",
+                    fields=", ".join(
+                        self._fields[name]._description_string(self.env)
+                        for name in sorted(given)
+                    ),
+                )
+            )
+
+    def _stage_from_vals(self, value):
+        """The stage a write asks for, or a clear error for a malformed id."""
+        Stage = self.env["helpdesk.ticket.stage"]
+        if isinstance(value, models.BaseModel) and value._name == Stage._name:
+            value = value.id if len(value) == 1 else None
+        elif isinstance(value, tuple) and value:
+            value = value[0]  # an (id, name) pair, as the ORM accepts
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise UserError(
+                self.env._(
+                    "The stage must be given by the id of an existing stage, "
+                    "not %(value)s.",
+                    value=value,
+                )
+            )
+        stage = Stage.browse(value).exists()
+        if not stage:
+            raise UserError(
+                self.env._("The stage with id %(id)s does not exist.", id=value)
+            )
+        return stage
+
     @api.model_create_multi
     def create(self, vals_list):
+        self.browse()._check_system_fields(vals_list, create=True)
         tickets = super().create(vals_list)
         for ticket in tickets.filtered("coverage_note"):
             ticket.message_post(body=ticket.coverage_note)
@@ -467,26 +542,18 @@ class HelpdeskTicket(models.Model):
         return tickets
 
     def write(self, vals):
-        closing = False
-        if vals.get("stage_id"):
-            stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
-            if stage.closed:
-                already = self.filtered(lambda t: t.stage_id.closed)
-                if already:
-                    raise UserError(
-                        self.env._(
-                            "Ticket %(tickets)s is already closed; it cannot be "
-                            "closed twice.",
-                            tickets=", ".join(already.mapped("display_name")),
-                        )
-                    )
-                closing = True
-            elif "first_response_date" not in vals:
-                self.filtered(lambda t: not t.first_response_date).write(
-                    {"first_response_date": fields.Datetime.now()}
-                )
+        self._check_system_fields([vals])
+        stage = self.env["helpdesk.ticket.stage"]
+        if vals.get("stage_id") not in (None, False):
+            stage = self._stage_from_vals(vals["stage_id"])
+            vals = dict(vals, stage_id=stage.id)
         res = super().write(vals)
-        if closing:
+        if stage and not stage.closed:
+            # sudo: a timestamp of the tickets the user has just moved
+            self.filtered(lambda t: not t.first_response_date).sudo().write(
+                {"first_response_date": fields.Datetime.now()}
+            )
+        if stage.closed:
             self._action_close()
         return res
 
@@ -525,18 +592,59 @@ class HelpdeskTicket(models.Model):
         return min(hours, max(prior + hours - plan.hour_quota, 0.0))
 
     def _action_close(self):
+        """The tickets entered a closed stage: SLA flags, then billing.
+
+        Only a stage that bills on close (done, solved) bills, and a ticket
+        is billed once: moving it on to another closed stage, or closing it
+        again after a reopening, never bills it twice.
+        """
         self._update_sla_breach()
-        to_bill = self.env["helpdesk.ticket"]
+        billable = {}
         usage = self._prior_usage_batch()
         for ticket in self:
+            if not ticket.stage_id.billable_close:
+                continue
             # sudo: helpdesk users have no rights on journal items.
             if ticket.billing_state != "none" or ticket.sudo().invoice_line_ids:
                 continue  # never invoiced twice
             hours = ticket._get_billable_hours(usage.get(ticket.id, (0, 0.0)))
             if hours > 0:
-                ticket.billable_hours = hours
-                to_bill |= ticket
+                billable[ticket] = hours
+        to_bill = self.browse([ticket.id for ticket in billable])
+        to_bill._check_billing_links()
+        for ticket, hours in billable.items():
+            # sudo: bookkeeping of a ticket the caller closes (checked above)
+            ticket.sudo().billable_hours = hours
         to_bill._create_billable_lines()
+
+    def _check_billing_links(self):
+        """Billing acts only within the ticket's company and the caller's rights.
+
+        Runs before billing elevates its rights: the ticket, its plan and
+        its contract share one company, and the user closing the tickets
+        may write them and read their plan.
+        """
+        if not self:
+            return
+        for ticket in self:
+            # sudo: only the companies of the plan and contract are compared
+            plan = ticket.support_plan_id.sudo()
+            companies = plan.company_id | plan.contract_id.company_id
+            if plan and companies != ticket.company_id:
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s cannot be billed: its support plan "
+                        "belongs to another company.",
+                        ticket=ticket.display_name,
+                    )
+                )
+        if not self.env.su:
+            self.check_access("write")
+            self.support_plan_id.check_access("read")
+        elif self.env.user.share:
+            # helpdesk_mgmt's portal closing runs in superuser mode on the
+            # ticket id it is given: bill only tickets of that portal user
+            self.with_user(self.env.user).check_access("read")
 
     def _prepare_billable_line(self):
         self.ensure_one()
@@ -564,7 +672,7 @@ class HelpdeskTicket(models.Model):
         # sudo: the contract's invoicing dates, only to attach a draft line
         contract = self.contract_id.sudo()
         if (
-            self.company_id.helpdesk_billing_mode == "contract"
+            self.company_id.helpdesk_billing_mode != "separate"
             and contract.active
             and self.coverage_state in ("covered", "over_quota")
             and contract.recurring_next_date
@@ -599,9 +707,11 @@ class HelpdeskTicket(models.Model):
                 )
                 if draft:
                     draft.write({"invoice_line_ids": [Command.create(line_vals)]})
-                    ticket.billing_state = "invoiced"
+                    # sudo: the billing state of the ticket being closed
+                    ticket.sudo().billing_state = "invoiced"
                 else:
-                    ticket.billing_state = "to_invoice"
+                    # sudo: the billing state of the ticket being closed
+                    ticket.sudo().billing_state = "to_invoice"
                 continue
             # sudo: a draft invoice for billing; the helpdesk user still cannot read it
             self.env["account.move"].sudo().with_company(ticket.company_id).create(
@@ -613,7 +723,8 @@ class HelpdeskTicket(models.Model):
                     "invoice_line_ids": [Command.create(line_vals)],
                 }
             )
-            ticket.billing_state = "invoiced"
+            # sudo: the billing state of the ticket being closed
+            ticket.sudo().billing_state = "invoiced"
 
     @api.depends("invoice_line_ids")
     def _compute_invoice_count(self):

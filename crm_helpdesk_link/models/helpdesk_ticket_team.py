@@ -1,7 +1,7 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class HelpdeskTicketTeam(models.Model):
@@ -10,6 +10,12 @@ class HelpdeskTicketTeam(models.Model):
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Working Hours",
+        check_company=True,
         help="SLA deadlines count working hours of this calendar. Empty: the "
         "company calendar; without any calendar, plain clock hours.",
     )
+
+    @api.constrains("company_id", "resource_calendar_id")
+    def _check_helpdesk_company_links(self):
+        """helpdesk.ticket.team has no _check_company_auto: check our link."""
+        self._check_company(["resource_calendar_id"])

@@ -1,11 +1,12 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "crm.helpdesk.numeric.guard"]
 
     helpdesk_billing_mode = fields.Selection(
         string="Billing of Support Hours",
@@ -14,7 +15,8 @@ class ResCompany(models.Model):
             ("separate", "On a separate draft invoice"),
         ],
         default="contract",
-        required=True,
+        # not NOT NULL: the at_install tests of the modules below this one
+        # create companies without knowing the column; empty means "contract"
         help="Where the billable hours of a closed ticket go. Tickets without "
         "a running contract always get a separate draft invoice.",
     )
@@ -22,6 +24,7 @@ class ResCompany(models.Model):
         "product.product",
         string="Billable Support Product",
         domain="[('type', '=', 'service')]",
+        check_company=True,
     )
     helpdesk_hourly_rate = fields.Monetary(
         string="Default Support Hourly Rate", currency_field="currency_id"
@@ -44,3 +47,8 @@ class ResCompany(models.Model):
         help="Create a renewal opportunity for contracts with a support plan "
         "ending within this many days. 0 disables the rule.",
     )
+
+    @api.constrains("helpdesk_billable_product_id")
+    def _check_helpdesk_company_links(self):
+        """res.company has no _check_company_auto: check our link here."""
+        self._check_company(["helpdesk_billable_product_id"])

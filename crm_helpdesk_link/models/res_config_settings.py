@@ -8,7 +8,7 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     helpdesk_billing_mode = fields.Selection(
-        related="company_id.helpdesk_billing_mode", readonly=False
+        related="company_id.helpdesk_billing_mode", readonly=False, required=True
     )
     helpdesk_billable_product_id = fields.Many2one(
         related="company_id.helpdesk_billable_product_id", readonly=False

@@ -8,3 +8,6 @@ from . import test_billing
 from . import test_upsell
 from . import test_access
 from . import test_ui
+from . import test_isolation
+from . import test_numeric_guard
+from . import test_concurrency

@@ -4,7 +4,7 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SupportCommon
 
@@ -27,11 +27,6 @@ class TestBilling(SupportCommon):
         self.assertEqual(line.move_id.helpdesk_ticket_count, 1)
         action = line.move_id.action_view_helpdesk_tickets()
         self.assertEqual(self.env["helpdesk.ticket"].search(action["domain"]), ticket)
-        # Closing twice is an error and changes nothing.
-        with self.assertRaises(UserError) as err:
-            ticket.stage_id = self.stage_cancelled
-        self.assertIn("already closed", str(err.exception))
-        self.assertEqual(ticket.stage_id, self.stage_done)
         # Reopen and close again: never invoiced twice.
         ticket.stage_id = self.stage_progress
         ticket.stage_id = self.stage_done
@@ -78,3 +73,68 @@ class TestBilling(SupportCommon):
             ticket.stage_id = self.stage_done
         self.assertEqual(ticket.stage_id, self.stage_new)
         self.assertFalse(ticket.invoice_line_ids)
+
+    # ------------------------------------------------------------------
+    # Which closing bills (issue 16 item 16, issue 15 item 5)
+    # ------------------------------------------------------------------
+
+    def _helpdesk_user(self):
+        user = new_test_user(
+            self.env, login="hd_closing", groups="helpdesk_mgmt.group_helpdesk_user"
+        )
+        self.team.user_ids = user
+        return user
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_cancelled_or_rejected_close_bills_nothing(self):
+        rejected = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_rejected")
+        self.assertTrue(self.stage_done.billable_close)
+        self.assertFalse(self.stage_cancelled.billable_close)
+        self.assertFalse(rejected.billable_close)
+        user = self._helpdesk_user()
+        moves = self.env["account.move"].search_count([])
+        for stage in (self.stage_cancelled, rejected):
+            with self.subTest(stage=stage.name):
+                ticket = self._ticket(
+                    partner_id=self.other_customer.id,
+                    support_hours=3.0,
+                    user_id=user.id,
+                ).with_user(user)
+                ticket.stage_id = stage
+                self.assertTrue(ticket.closed)
+                self.assertEqual(ticket.billing_state, "none")
+                self.assertEqual(ticket.billable_hours, 0.0)
+                self.assertFalse(ticket.sudo().invoice_line_ids)
+        self.assertEqual(self.env["account.move"].search_count([]), moves)
+        # a company's own closed stage bills unless it says otherwise
+        Stage = self.env["helpdesk.ticket.stage"]
+        self.assertTrue(Stage.create({"name": "Solved", "closed": True}).billable_close)
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_move_between_closed_stages_bills_once(self):
+        """Done -> Cancelled is allowed, as in helpdesk_mgmt; billing stays once."""
+        user = self._helpdesk_user()
+        rejected = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_rejected")
+        ticket = self._ticket(
+            partner_id=self.other_customer.id, support_hours=3.0, user_id=user.id
+        ).with_user(user)
+        ticket.stage_id = self.stage_done
+        line = ticket.sudo().invoice_line_ids
+        self.assertEqual(len(line), 1)
+        ticket.stage_id = self.stage_cancelled
+        self.assertEqual(ticket.stage_id, self.stage_cancelled)
+        ticket.stage_id = self.stage_done
+        ticket.stage_id = rejected
+        self.assertEqual(ticket.sudo().invoice_line_ids, line)
+        # cancelled first, solved later: billed once, at the solving
+        other = self._ticket(
+            partner_id=self.other_customer.id, support_hours=2.0, user_id=user.id
+        ).with_user(user)
+        other.stage_id = self.stage_cancelled
+        self.assertFalse(other.sudo().invoice_line_ids)
+        other.stage_id = self.stage_done
+        self.assertEqual(other.sudo().invoice_line_ids.quantity, 2.0)
+        other.stage_id = rejected
+        other.stage_id = self.stage_done
+        self.assertEqual(len(other.sudo().invoice_line_ids), 1)
+        self.assertEqual(other.billing_state, "invoiced")

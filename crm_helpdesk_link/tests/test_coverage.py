@@ -5,6 +5,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -23,7 +24,9 @@ class TestCoverage(SupportCommon):
             with self.subTest(field=field):
                 with self.assertRaises(ValidationError) as err:
                     self.plan.write({field: -1})
-                self.assertIn("cannot be negative", str(err.exception))
+                self.assertIn(
+                    "is not allowed; enter a number from 0", str(err.exception)
+                )
                 self.plan.invalidate_recordset()
                 self.assertGreaterEqual(self.plan[field], 0)
 
@@ -32,7 +35,7 @@ class TestCoverage(SupportCommon):
         quota = self.plan.ticket_quota
         with self.assertRaises(ValidationError) as err:
             self.plan.write({"ticket_quota": 2**31})
-        self.assertIn("cannot exceed", str(err.exception))
+        self.assertIn("to 2147483647", str(err.exception))
         self.plan.invalidate_recordset()
         self.assertEqual(self.plan.ticket_quota, quota)
         self.plan.ticket_quota = 2**31 - 1
@@ -46,6 +49,87 @@ class TestCoverage(SupportCommon):
         self.assertIn("before it starts", str(err.exception))
         self.contract.invalidate_recordset()
         self.assertEqual(self.contract.date_end, date(2026, 12, 31))
+
+    def test_contract_without_plan_terminated_before_it_starts(self):
+        """OCA accepts an end date before the start (a termination, see its
+        test_cron_skips_a_company_with_nothing_left_to_invoice): without a
+        support plan, so do we."""
+        other = self._create_contract("No plan", date(2026, 1, 1), date(2026, 12, 31))
+        other.write({"date_end": date(2015, 1, 1)})
+        self.assertEqual(other.date_end, date(2015, 1, 1))
+        with self.assertRaisesRegex(ValidationError, "before it starts"):
+            self.env["helpdesk.support.plan"].create(
+                {"name": "Too late", "contract_id": other.id}
+            )
+
+    def test_contract_level_recurrence_ends_before_start(self):
+        contract = self.env["contract.contract"].create(
+            {
+                "name": "Contract-level",
+                "partner_id": self.customer.id,
+                "line_recurrence": False,
+                "recurring_rule_type": "monthly",
+                "date_start": date(2026, 1, 1),
+            }
+        )
+        self.env["helpdesk.support.plan"].create(
+            {"name": "Contract-level plan", "contract_id": contract.id}
+        )
+        with self.assertRaisesRegex(ValidationError, "before it starts"):
+            contract.date_end = date(2025, 12, 31)
+
+    def _backdated_contract(self):
+        """Line-level recurrence, as OCA's form makes it: the contract's own
+        start date is hidden and left at its default, today."""
+        return self.env["contract.contract"].create(
+            {
+                "name": "Backdated",
+                "partner_id": self.customer.id,
+                "contract_type": "sale",
+                "line_recurrence": True,
+                "contract_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.service.id,
+                            "name": "Old support",
+                            "quantity": 1,
+                            "price_unit": 100.0,
+                            "recurring_rule_type": "monthly",
+                            "recurring_invoicing_type": "post-paid",
+                            "date_start": date(2018, 1, 1),
+                            "date_end": date(2018, 3, 15),
+                            "recurring_next_date": date(2018, 2, 1),
+                        }
+                    )
+                ],
+            }
+        )
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_backdated_line_recurrence_contract(self):
+        """Issue 15 item 3: backdated contracts and ended lines are accepted,
+        invoiced to their end, and their plans get the lines' dates."""
+        contract = self._backdated_contract()
+        self.assertEqual(contract.date_start, date(2026, 3, 10))  # OCA's default
+        self.assertEqual(contract.date_end, date(2018, 3, 15))
+        plan = self.env["helpdesk.support.plan"].create(
+            {"name": "Old plan", "contract_id": contract.id}
+        )
+        self.assertEqual(plan.date_start, date(2018, 1, 1))
+        self.assertEqual(plan.date_end, date(2018, 3, 15))
+        line = contract.contract_line_ids
+        for _i in range(3):
+            contract.recurring_create_invoice()
+        self.assertEqual(line.last_date_invoiced, date(2018, 3, 15))
+        self.assertFalse(line.recurring_next_date)
+        self.assertEqual(len(contract._get_related_invoices()), 3)
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_contract_invoicing_cron_with_backdated_contract(self):
+        contract = self._backdated_contract()
+        self.env["contract.contract"].cron_recurring_create_invoice()
+        self.assertTrue(contract._get_related_invoices())
+        self.assertFalse(contract.invoice_generation_error)
 
     def test_contract_line_of_other_contract(self):
         other = self._create_contract("Other", date(2026, 1, 1), date(2026, 6, 30))

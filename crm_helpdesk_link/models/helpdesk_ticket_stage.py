@@ -1,0 +1,16 @@
+# Copyright 2026 CRM Suite Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import fields, models
+
+
+class HelpdeskTicketStage(models.Model):
+    _inherit = "helpdesk.ticket.stage"
+
+    billable_close = fields.Boolean(
+        string="Bill on Close",
+        default=True,
+        help="Closing a ticket into this stage means the work was done: its "
+        "billable hours go to an invoice. Leave it off for closed stages such "
+        "as Cancelled or Rejected. Only used on closed stages.",
+    )
