@@ -128,6 +128,9 @@ def render(table_module=None):
         "  fields; chatter and activities stay open to them.",
         "- Salespeople read manufacturing orders and cannot change them.",
         "- Billing users read support tickets only once they are billable.",
+        "- Helpdesk users read the contract that covers one of their tickets",
+        "  (the coverage tab), never its lines or prices; a support plan's",
+        "  hourly rate is for plan managers and billing users.",
         "",
     ]
     return "\n".join(out)

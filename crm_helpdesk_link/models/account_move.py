@@ -16,6 +16,8 @@ class AccountMove(models.Model):
 
     def action_view_helpdesk_tickets(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id(
             "crm_helpdesk_link.helpdesk_ticket_billable_action"
         )

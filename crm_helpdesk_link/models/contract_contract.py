@@ -207,6 +207,8 @@ class ContractContract(models.Model):
 
     def action_view_helpdesk_tickets(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         return self._support_action(
             "helpdesk_mgmt.helpdesk_ticket_action",
             [("contract_id", "=", self.id)],
@@ -215,6 +217,8 @@ class ContractContract(models.Model):
 
     def action_view_support_plans(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         return self._support_action(
             "crm_helpdesk_link.helpdesk_support_plan_action",
             [("contract_id", "=", self.id)],
@@ -223,6 +227,8 @@ class ContractContract(models.Model):
 
     def action_view_upsell_leads(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         return self._support_action(
             "crm.crm_lead_opportunities",
             [("support_contract_id", "=", self.id)],

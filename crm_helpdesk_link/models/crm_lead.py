@@ -135,6 +135,8 @@ class CrmLead(models.Model):
 
     def action_view_helpdesk_ticket(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "helpdesk.ticket",
@@ -144,6 +146,8 @@ class CrmLead(models.Model):
 
     def action_view_support_contract(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "contract.contract",

@@ -4,7 +4,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -136,6 +136,15 @@ class HelpdeskSupportPlan(models.Model):
         record rules checked before the write would not see."""
         if self.env.su:
             return
+        if any("partner_id" in vals for vals in vals_list):
+            # the contract's customer, shown on the plan: writing it here
+            # would write the contract's customer
+            raise AccessError(
+                self.env._(
+                    "The customer of a support plan is its contract's: change "
+                    "the contract instead."
+                )
+            )
         ids = {
             vals["contract_id"]
             for vals in vals_list
@@ -281,6 +290,8 @@ class HelpdeskSupportPlan(models.Model):
 
     def action_view_tickets(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id(
             "helpdesk_mgmt.helpdesk_ticket_action"
         )

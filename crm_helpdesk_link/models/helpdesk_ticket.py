@@ -29,6 +29,8 @@ SYSTEM_FIELDS = (
     "sla_resolution_breached",
     "billable_hours",
     "billing_state",
+    # the plan's contract: a client picks the plan, never writes through it
+    "contract_id",
 )
 
 
@@ -734,6 +736,8 @@ class HelpdeskTicket(models.Model):
 
     def action_view_invoices(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         moves = self.invoice_line_ids.move_id
         action = self.env["ir.actions.actions"]._for_xml_id(
             "account.action_move_out_invoice_type"
@@ -864,6 +868,8 @@ class HelpdeskTicket(models.Model):
 
     def action_view_leads(self):
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id(
             "crm.crm_lead_opportunities"
         )
@@ -874,6 +880,8 @@ class HelpdeskTicket(models.Model):
     def action_view_contract(self):
         """Billing users get the contract; others its read-only coverage."""
         self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
         view = False
         if not self.env.user.has_group("account.group_account_invoice"):
             view = self.env.ref(
