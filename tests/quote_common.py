@@ -3,17 +3,15 @@
 """A quote under discount authority, and the roles that attack it over
 JSON-RPC, as an integration or a hand-written client would.
 
-Each role of ``access_table.ROLES`` gets a user whose password is its login.
-``rpc()`` calls a model method through ``/web/dataset/call_kw`` with the
-context the caller chooses and returns ``(result, error_name, message)``.
+Each role of ``access_table.ROLES`` gets a user ``qa_<role>`` whose
+password is its login.
 """
-
-import json
 
 from odoo import Command
 from odoo.tests import new_test_user
 
 from .access_table import ROLES
+from .rpc_common import RpcMixin
 
 LIST_PRICE = 100.0
 RATE_CARD_DISCOUNT = 5.0  # the rate card's price: 95
@@ -23,7 +21,7 @@ APPROVER_AUTHORITY = 30.0
 BIG_TEAM_AUTHORITY = 50.0
 
 
-class QuoteAttackMixin:
+class QuoteAttackMixin(RpcMixin):
     """``setUpClass`` helpers for an HttpCase."""
 
     @classmethod
@@ -127,54 +125,3 @@ class QuoteAttackMixin:
         order.with_user(self.approver).validate_tier()
         self.assertTrue(order._pricer_is_approved())
         return order
-
-    # ------------------------------------------------------------------
-    # JSON-RPC
-    # ------------------------------------------------------------------
-    def login(self, role):
-        login = f"qa_{role}"
-        if getattr(self, "_rpc_login", None) != login:
-            self.authenticate(login, login)
-            self._rpc_login = login
-
-    def rpc(self, model, method, *args, context=None, **kwargs):
-        """``(result, error_name, message)`` of one call as the logged-in user."""
-        if context is not None:
-            kwargs["context"] = context
-        self.env.flush_all()
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "model": model,
-                "method": method,
-                "args": list(args),
-                "kwargs": kwargs,
-            },
-        }
-        # json.dumps writes NaN and Infinity as JavaScript does, and the
-        # server's parser takes them: a client can send them
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200, response.text[:300])
-        self.env.invalidate_all()
-        body = response.json()
-        error = body.get("error")
-        if not error:
-            return body.get("result"), None, ""
-        data = error.get("data", {})
-        return None, data.get("name"), data.get("message", "")
-
-    def rpc_as(self, role, model, method, *args, **kwargs):
-        self.login(role)
-        return self.rpc(model, method, *args, **kwargs)
-
-    def assert_refused(self, outcome, kinds=("odoo.exceptions.AccessError",)):
-        result, error, message = outcome
-        self.assertIn(error, kinds, f"accepted or wrong error: {outcome!r}")
-        self.assertTrue(message.strip(), outcome)
-        self.assertIsNone(result)

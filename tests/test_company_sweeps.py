@@ -25,7 +25,7 @@ from odoo.tools import SQL, mute_logger
 
 from .access_table import ROLES
 from .company_world import CompanyWorldMixin
-from .quote_common import QuoteAttackMixin
+from .rpc_common import RpcMixin
 
 MAGIC = set(models.MAGIC_COLUMNS)
 
@@ -80,8 +80,9 @@ def suite_methods(model):
 
 
 @tagged("post_install", "-at_install", "crm_suite")
-class TestCompanySweeps(CompanyWorldMixin, QuoteAttackMixin, HttpCase):
+class TestCompanySweeps(CompanyWorldMixin, RpcMixin, HttpCase):
     test_module = "crm_suite"
+    LOGIN_PREFIX = "sw_"
 
     @classmethod
     def setUpClass(cls):
@@ -91,8 +92,8 @@ class TestCompanySweeps(CompanyWorldMixin, QuoteAttackMixin, HttpCase):
         # company A's user holding every right of the database
         cls.super_a = new_test_user(
             cls.env,
-            login="sweep_super_a",
-            password="sweep_super_a",
+            login="sw_super_a",
+            password="sw_super_a",
             groups="base.group_user",
             company_id=cls.company_a.id,
             company_ids=[Command.set(cls.company_a.ids)],
@@ -234,8 +235,7 @@ class TestCompanySweeps(CompanyWorldMixin, QuoteAttackMixin, HttpCase):
         mine = self.records[self.company_a]
         self.check_tables = False
         self.before = {}
-        self.authenticate("sweep_super_a", "sweep_super_a")
-        self._rpc_login = "sweep_super_a"
+        self.login("super_a")
         problems, swept, missing = [], 0, set()
         for model_name, Model in sorted(self.env.registry.items()):
             Model = self.env[model_name]
@@ -284,8 +284,7 @@ class TestCompanySweeps(CompanyWorldMixin, QuoteAttackMixin, HttpCase):
         methods = {name: found for name, found in methods.items() if found}
         problems, calls, missing = [], 0, set()
         for role, user in self.role_users.items():
-            self.authenticate(f"sw_{role}", f"sw_{role}")
-            self._rpc_login = f"sw_{role}"
+            self.login(role)
             for model_name, names in methods.items():
                 targets = []
                 if theirs.get(model_name):

@@ -18,6 +18,8 @@ from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .rpc_common import RpcMixin
+
 CLEAR = {
     "odoo.exceptions.UserError",
     "odoo.exceptions.ValidationError",
@@ -188,8 +190,9 @@ SKIP_FIELDS = {"write_date", "write_uid", "__last_update"}
 
 
 @tagged("post_install", "-at_install", "crm_suite")
-class TestRpcBadInput(HttpCase):
+class TestRpcBadInput(RpcMixin, HttpCase):
     test_module = "crm_suite"
+    LOGIN_PREFIX = "rpc_"
 
     @classmethod
     def setUpClass(cls):
@@ -199,7 +202,7 @@ class TestRpcBadInput(HttpCase):
         cls.logins = {}
         for key, groups in ROLES.items():
             login = f"rpc_{key}"
-            new_test_user(env, login=login, password=f"{login}-pw-1", groups=groups)
+            new_test_user(env, login=login, password=login, groups=groups)
             cls.logins[key] = login
         users = env["res.users"].search([("login", "in", list(cls.logins.values()))])
         salesman = users.filtered(lambda u: u.login == "rpc_sales")
@@ -323,47 +326,22 @@ class TestRpcBadInput(HttpCase):
             }
         return state
 
-    def _call(self, model, method, args, kwargs):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "model": model,
-                "method": method,
-                "args": args,
-                "kwargs": kwargs,
-            },
-        }
-        response = self.url_open(f"/web/dataset/call_kw/{model}/{method}", json=payload)
-        return response.status_code, response.json()
-
     @mute_logger("odoo.http", "odoo.models", "odoo.addons.base.models.ir_rule")
     def test_bad_input_gets_a_clear_error_and_changes_nothing(self):
         problems = []
-        current = None
         for case, login_key, model, method, args, kwargs, accepted in CASES:
-            login = self.logins[login_key]
-            if login != current:
-                self.authenticate(login, f"{login}-pw-1")
-                current = login
+            self.login(login_key)
             before = self._state()
-            status, body = self._call(
-                model, method, self._resolve(args), self._resolve(kwargs)
+            result, name, message = self.rpc(
+                model, method, *self._resolve(args), **self._resolve(kwargs)
             )
             after = self._state()
-            error = body.get("error")
-            if status != 200:
-                problems.append(f"{case}: HTTP {status}")
-            elif not error:
-                problems.append(f"{case}: accepted ({body.get('result')!r:.80})")
-            else:
-                name = error.get("data", {}).get("name")
-                message = error.get("data", {}).get("message", "")
-                if name not in accepted:
-                    problems.append(f"{case}: {name}: {message[:150]}")
-                elif not message.strip():
-                    problems.append(f"{case}: {name} without a message")
+            if name is None:
+                problems.append(f"{case}: accepted ({result!r:.80})")
+            elif name not in accepted:
+                problems.append(f"{case}: {name}: {message[:150]}")
+            elif not message.strip():
+                problems.append(f"{case}: {name} without a message")
             for model_name in WATCHED:
                 if before[model_name] != after[model_name]:
                     problems.append(f"{case}: {model_name} changed")
@@ -371,18 +349,16 @@ class TestRpcBadInput(HttpCase):
         self.assertFalse(problems, "\n".join(problems))
         # control: the same channel with good input is accepted and the state
         # comparison above sees what it changed
-        login = self.logins["seg"]
-        self.authenticate(login, f"{login}-pw-1")
+        self.login("seg")
         before = self._state()
         self.assertTrue(before["crm.segment"])
-        status, body = self._call(
+        _result, name, message = self.rpc(
             "crm.segment",
             "write",
-            [[self.refs["segment"]], {"name": "RPC segment renamed"}],
-            {},
+            [self.refs["segment"]],
+            {"name": "RPC segment renamed"},
         )
-        self.assertEqual(status, 200)
-        self.assertNotIn("error", body, body)
+        self.assertIsNone(name, message)
         after = self._state()
         self.assertNotEqual(before["crm.segment"], after["crm.segment"])
         self.assertEqual(
