@@ -264,6 +264,8 @@ class Baseline(Job):
             if code not in (0, 1) or not mine:
                 return self.fail(f"no result of {suite} (exit {code}, log {log})")
             data = {"results": mine, "modules": self.modules, "suite": suite}
+            for stale in plan.cache(suite).parent.glob(f"{suite}-*.json"):
+                stale.unlink()  # results of older versions
             plan.cache(suite).write_text(json.dumps(data, indent=0, sort_keys=True))
             self.results.update(mine)
             self.passed += 1
