@@ -2,7 +2,8 @@
 # which finds Odoo 19.0, installs the PyPI requirements, and starts an embedded
 # PostgreSQL cluster under .local/ unless PGHOST/PGPORT point at a server.
 #   make run    serve Odoo with the four addons and demo data on 127.0.0.1:8069
-#   make test   lint, Odoo tests (each addon alone, then all four), pytest tests/
+#   make test   lint, Odoo tests (each addon alone, then all four), pytest tests/,
+#               upgrade, uninstall, multi-worker story, host modules' own tests
 #   make lint   ruff, ruff format --check, pylint-odoo (OCA mandatory checks)
 #   make stop   stop the embedded PostgreSQL cluster
 #   make setup  only find Odoo and install the requirements and chromium

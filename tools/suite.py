@@ -28,7 +28,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-import upgrade_check  # tools/, beside this script
+import peer_suites  # tools/, beside this script
+import upgrade_check
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
@@ -1253,7 +1254,7 @@ def then_open(job, gate, ok, before_open=None, skip=False):
     return call
 
 
-STEPS = ("uninstall", "multiworker", "upgrade")
+STEPS = ("uninstall", "multiworker", "upgrade", "peers")
 
 
 def cmd_test(args):
@@ -1274,6 +1275,11 @@ def cmd_test(args):
     demo_tasks, all_tasks = suite_tasks(
         odoo, prefix, demo_gate, all_gate, only or STEPS
     )
+    # the host modules' own tests: a baseline (cached) and a copy of all-four
+    peers = []
+    if "peers" in (only or STEPS):
+        peers = peer_suites.jobs(sys.modules[__name__], odoo, prefix, all_gate)
+        all_tasks.insert(0, peers[1])
     runs = []
 
     def base(run, gate, tasks):
@@ -1294,6 +1300,7 @@ def cmd_test(args):
     jobs_list = []
     if demo_tasks or not only:
         jobs_list.append(base(demo, demo_gate, demo_tasks))
+    jobs_list += peers[:1]
     if not only:
         alone = [OdooRun(odoo, f"{prefix}{a}", [a], [f"/{a}"]) for a in ADDONS]
         runs += alone
@@ -1310,7 +1317,7 @@ def cmd_test(args):
         f"odoo tests: {len(runs)} fresh databases (demo install, each addon "
         "alone, then all four); on the demo database: upgrade, multi-worker "
         f"story; on copies of the all-four one: uninstall and reinstall of each "
-        f"addon; {jobs} at a time"
+        f"addon, host modules' own tests; {jobs} at a time"
     )
     try:
         with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
@@ -1440,6 +1447,13 @@ def main(argv=None):
     p_pytest.add_argument("--db", default="crmdev_all")
     p_pytest.add_argument("--fresh", action="store_true")
     p_pytest.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    p_peers = sub.add_parser(
+        "peers", help="host modules' own tests with and without ours (dev loop)"
+    )
+    p_peers.add_argument("--suite", action="append", help="one of the suites")
+    p_peers.add_argument("--db", default="crmdev_all")
+    p_peers.add_argument("--fresh", action="store_true")
+    p_peers.add_argument("--rebaseline", action="store_true")
     sub.add_parser("stop", help="stop the embedded PostgreSQL cluster")
     sub.add_parser("setup", help="find Odoo, install requirements and chromium")
     args = parser.parse_args(argv)
@@ -1449,6 +1463,7 @@ def main(argv=None):
         "lint": cmd_lint,
         "addon": cmd_addon,
         "pytest": cmd_pytest,
+        "peers": lambda a: peer_suites.cmd_peers(sys.modules[__name__], a),
         "stop": cmd_stop,
         "setup": cmd_setup,
     }[args.command]
