@@ -10,6 +10,10 @@ from . import contract_line
 from . import helpdesk_ticket_team
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket
+from . import helpdesk_ticket_coverage
+from . import helpdesk_ticket_billing
+from . import helpdesk_ticket_sla
+from . import helpdesk_ticket_upsell
 from . import account_move
 from . import account_move_line
 from . import crm_lead

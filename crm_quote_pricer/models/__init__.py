@@ -8,6 +8,9 @@ from . import product_category
 from . import product_template
 from . import sale_order_line
 from . import sale_order
+from . import sale_order_authority
+from . import sale_order_approval
+from . import sale_order_fulfilment
 from . import crm_lead
 from . import mrp_production
 from . import account_move

@@ -6,6 +6,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import float_round
 
+from .. import engine
+
 METHODS = [
     ("fixed", "Fixed price"),
     ("list_discount", "List price minus %"),
@@ -269,7 +271,7 @@ class CrmQuotePriceRule(models.Model):
         self._check_tiers()
 
     # ------------------------------------------------------------------
-    # Engine
+    # Engine glue: the ORM reads, crm_quote_pricer.engine prices
     # ------------------------------------------------------------------
     @api.model
     def _pricer_matching_domain(self, companies):
@@ -277,77 +279,47 @@ class CrmQuotePriceRule(models.Model):
             "company_id", "in", companies.ids + [False]
         )
 
-    def _pricer_matches(self, ctx):
-        """Whether this rule applies to a line context (pure Python)."""
+    def _pricer_tiers(self):
         self.ensure_one()
-        if self.company_id and self.company_id != ctx["company"]:
-            return False
-        if self.date_start and ctx["date"] < self.date_start:
-            return False
-        if self.date_end and ctx["date"] > self.date_end:
-            return False
-        if self.pricelist_id and self.pricelist_id != ctx["pricelist"]:
-            return False
-        if self.currency_id and self.currency_id != ctx["currency"]:
-            return False
-        if self.applies_on == "product" and (
-            self.product_tmpl_id != ctx["product"].product_tmpl_id
-        ):
-            return False
-        if self.applies_on == "category":
-            path = ctx["product"].categ_id.parent_path or ""
-            if not path.startswith(self.categ_id.parent_path or "/"):
-                return False
-        if self.customer_scope == "partner" and self.partner_id not in ctx["partners"]:
-            return False
-        if self.customer_scope == "tag" and self.partner_tag_id not in ctx["tags"]:
-            return False
-        if self.customer_scope == "country" and self.country_id != ctx["country"]:
-            return False
-        return True
+        return tuple(
+            engine.Tier(min_qty=t.min_qty, max_qty=t.max_qty, discount=t.discount)
+            for t in self.tier_ids.sorted(lambda t: (t.min_qty, t.id))
+        )
 
-    def _pricer_apply(self, price, ctx, convert):
-        """Price after this rule, from the running price ``price``."""
-        self.ensure_one()
-        rate_currency = self.currency_id or ctx["company"].currency_id
-        if self.method == "fixed":
-            return convert(self.fixed_price, rate_currency)
-        if self.method == "list_discount":
-            return ctx["list_price"] * (1 - self.percent / 100.0)
-        if self.method == "cost_markup":
-            if not ctx["cost"]:
-                raise UserError(
-                    self.env._(
-                        "Rule '%(rule)s' marks up the cost of '%(product)s', "
-                        "which has no cost.",
-                        rule=self.name,
-                        product=ctx["product"].display_name,
-                    )
-                )
-            return ctx["cost"] * (1 + self.percent / 100.0)
-        if self.method == "qty_break":
-            return self._pricer_apply_breaks(price, ctx["qty"])
-        if self.method == "tag_adjust":
-            return price * (1 + self.percent / 100.0)
-        return price
+    def _pricer_rules(self):
+        """The rules of self, in their order, as the engine's data."""
+        labels = dict(self._fields["method"]._description_selection(self.env))
+        return tuple(
+            engine.Rule(
+                id=rule.id,
+                name=rule.name,
+                method=rule.method,
+                method_label=labels.get(rule.method, ""),
+                company_id=rule.company_id.id or None,
+                date_start=rule.date_start or None,
+                date_end=rule.date_end or None,
+                pricelist_id=rule.pricelist_id.id or None,
+                currency_id=rule.currency_id.id or None,
+                applies_on=rule.applies_on,
+                product_tmpl_id=rule.product_tmpl_id.id or None,
+                categ_path=rule.categ_id.parent_path or None,
+                customer_scope=rule.customer_scope,
+                partner_id=rule.partner_id.id or None,
+                partner_tag_id=rule.partner_tag_id.id or None,
+                country_id=rule.country_id.id or None,
+                fixed_price=rule.fixed_price,
+                percent=rule.percent,
+                break_mode=rule.break_mode,
+                tiers=rule._pricer_tiers(),
+                margin_floor=rule.margin_floor,
+                down_payment_percent=rule.down_payment_percent,
+            )
+            for rule in self
+        )
 
     def _pricer_apply_breaks(self, price, qty):
-        tiers = self.tier_ids.sorted(lambda t: (t.min_qty, t.id))
-        if self.break_mode == "slab":
-            total = 0.0
-            for tier in tiers:
-                upper = min(qty, tier.max_qty) if tier.max_qty else qty
-                part = upper - tier.min_qty
-                if part > 0:
-                    total += part * price * (1 - tier.discount / 100.0)
-            covered = min(qty, tiers[-1:].max_qty or qty) - (tiers[:1].min_qty or 0.0)
-            # Quantity no tier covers keeps the running price.
-            total += max(qty - covered, 0.0) * price
-            return total / qty if qty else price
-        for tier in tiers:
-            if tier.min_qty <= qty and (not tier.max_qty or qty < tier.max_qty):
-                return price * (1 - tier.discount / 100.0)
-        return price
+        """Unit price of ``qty`` after this rule's quantity breaks."""
+        return engine.apply_breaks(price, qty, self._pricer_tiers(), self.break_mode)
 
     @api.model
     def _pricer_compute(self, lines):
@@ -355,10 +327,11 @@ class CrmQuotePriceRule(models.Model):
 
         A fixed number of queries whatever the number of lines: one search
         for the candidate rules, prefetching of tiers, products, partners
-        and costs for the whole set, then pure Python.
-        Returns {line: result} for every product line; ``result["steps"]``
-        is empty when no rule matched. Lines of zero or negative quantity
-        (unselected options, credits) are left out.
+        and costs for the whole set, then the engine in pure Python.
+        Returns {line: result} for every product line, ``result`` being
+        :meth:`engine.PriceResult.as_dict`; ``result["steps"]`` is empty
+        when no rule matched. Lines of zero or negative quantity (unselected
+        options, credits) are left out.
         """
         lines = lines.filtered(
             lambda line: line.product_id
@@ -371,19 +344,26 @@ class CrmQuotePriceRule(models.Model):
         companies = orders.company_id
         rules = self.search(self._pricer_matching_domain(companies))
         rules.tier_ids.mapped("discount")
+        rule_data = rules._pricer_rules()
         precision = self.env["decimal.precision"].precision_get("Product Price")
+        Currency = self.env["res.currency"]
         rates = {}
 
         def make_convert(company, currency, date):
-            def convert(amount, from_currency):
-                if not amount or from_currency == currency:
+            def convert(amount, from_currency_id):
+                if not amount or from_currency_id == currency.id:
                     return amount
-                key = (from_currency.id, currency.id, company.id, date)
+                key = (from_currency_id, currency.id, company.id, date)
                 if key not in rates:
-                    rates[key] = from_currency._convert(1.0, currency, company, date)
+                    rates[key] = Currency.browse(from_currency_id)._convert(
+                        1.0, currency, company, date
+                    )
                 return amount * rates[key]
 
             return convert
+
+        def round_price(value):
+            return float_round(value, precision_digits=precision)
 
         results = {}
         for company in companies:
@@ -398,65 +378,52 @@ class CrmQuotePriceRule(models.Model):
             (partners | partners.commercial_partner_id).mapped("category_id")
             for line in company_lines:
                 order = line.order_id
-                partner = order.partner_id
-                commercial = partner.commercial_partner_id
                 date = fields.Date.to_date(order.date_order or fields.Date.today())
-                convert = make_convert(company, order.currency_id, date)
-                product = line.product_id
-                if line.product_uom_qty <= 0:
-                    # credit, return and unselected optional lines keep
-                    # their price; the approval checks them on their own
-                    continue
-                ctx = {
-                    "company": company,
-                    "date": date,
-                    "pricelist": order.pricelist_id,
-                    "currency": order.currency_id,
-                    "product": product,
-                    "partners": partner | commercial,
-                    "tags": partner.category_id | commercial.category_id,
-                    "country": partner.country_id or commercial.country_id,
-                    "qty": line.product_uom_qty,
-                    "list_price": convert(product.lst_price, company.currency_id),
-                    "cost": convert(product.standard_price, company.currency_id),
-                }
-                floor = max(
-                    product.product_tmpl_id.pricer_margin_floor,
-                    product.categ_id.pricer_margin_floor,
-                )
-                price = ctx["list_price"]
-                steps = []
-                down_payment = 0.0
-                for rule in rules:
-                    if not rule._pricer_matches(ctx):
-                        continue
-                    before = price
-                    price = float_round(
-                        rule._pricer_apply(price, ctx, convert),
-                        precision_digits=precision,
+                try:
+                    result = engine.price_line(
+                        self._pricer_line_context(line, date),
+                        rule_data,
+                        convert=make_convert(company, order.currency_id, date),
+                        round_price=round_price,
                     )
-                    floor = max(floor, rule.margin_floor)
-                    down_payment = max(down_payment, rule.down_payment_percent)
-                    steps.append(
-                        {
-                            "rule_id": rule.id,
-                            "rule": rule.name,
-                            "method": dict(
-                                rule._fields["method"]._description_selection(self.env)
-                            )[rule.method],
-                            "before": before,
-                            "after": price,
-                            "delta": float_round(
-                                price - before, precision_digits=precision
-                            ),
-                        }
-                    )
-                results[line] = {
-                    "price": max(price, 0.0),
-                    "list_price": ctx["list_price"],
-                    "cost": ctx["cost"],
-                    "floor": floor,
-                    "down_payment": down_payment,
-                    "steps": steps,
-                }
+                except engine.NoCostError as exc:
+                    raise UserError(
+                        self.env._(
+                            "Rule '%(rule)s' marks up the cost of '%(product)s', "
+                            "which has no cost.",
+                            rule=exc.rule_name,
+                            product=line.product_id.display_name,
+                        )
+                    ) from exc
+                if result is not None:
+                    results[line] = result.as_dict()
         return results
+
+    @api.model
+    def _pricer_line_context(self, line, date):
+        """The engine's view of a line whose records are prefetched."""
+        order = line.order_id
+        company = order.company_id
+        partner = order.partner_id
+        commercial = partner.commercial_partner_id
+        product = line.product_id
+        return engine.LineContext(
+            company_id=company.id,
+            company_currency_id=company.currency_id.id,
+            date=date,
+            currency_id=order.currency_id.id,
+            product_id=product.id,
+            product_tmpl_id=product.product_tmpl_id.id,
+            qty=line.product_uom_qty,
+            list_price=product.lst_price,
+            cost=product.standard_price,
+            pricelist_id=order.pricelist_id.id or None,
+            categ_path=product.categ_id.parent_path or None,
+            partner_ids=frozenset((partner | commercial).ids),
+            tag_ids=frozenset((partner.category_id | commercial.category_id).ids),
+            country_id=(partner.country_id or commercial.country_id).id or None,
+            margin_floor=max(
+                product.product_tmpl_id.pricer_margin_floor,
+                product.categ_id.pricer_margin_floor,
+            ),
+        )

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from . import test_install
+from . import test_engine
 from . import test_pricing
 from . import test_approval
 from . import test_flow
