@@ -6,6 +6,7 @@ from . import crm_stage_checklist_item
 from . import crm_stage
 from . import crm_lead_stage_history
 from . import crm_territory
+from . import crm_territory_routing
 from . import crm_territory_zip
 from . import crm_territory_member
 from . import crm_forecast_snapshot
