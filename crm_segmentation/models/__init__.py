@@ -10,6 +10,9 @@ from . import crm_rfm_recompute
 from . import crm_rfm_demo
 from . import crm_rfm_score
 from . import crm_segment
+from . import crm_segment_membership
+from . import crm_segment_persona
+from . import crm_segment_campaign
 from . import crm_segment_member
 from . import crm_segment_persona_line
 from . import crm_segment_snapshot
