@@ -10,7 +10,7 @@ class CrmLead(models.Model):
     """Stage SLA: when an opportunity is overdue in its stage, and the
     escalation activity for whoever must act on it."""
 
-    _inherit = "crm.lead"
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
 
     stage_expected_days = fields.Integer(related="stage_id.expected_days")
     stage_deadline = fields.Datetime(

@@ -11,7 +11,7 @@ class CrmLead(models.Model):
     """The quotes of an opportunity and their invoices, as counts and
     read-only lists."""
 
-    _inherit = "crm.lead"
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
 
     order_state_summary = fields.Char(
         string="Quotes by State", compute="_compute_order_state_summary"

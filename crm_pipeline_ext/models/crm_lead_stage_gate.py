@@ -17,7 +17,7 @@ class CrmLead(models.Model):
     """Stage gates: what an opportunity must have to enter a stage, and the
     logged bypass. Enforced from the create and write hooks of crm_lead.py."""
 
-    _inherit = "crm.lead"
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
 
     checklist_done_ids = fields.Many2many(
         "crm.stage.checklist.item",

@@ -33,6 +33,7 @@ class TestRoutingEngine(TestCase):
     test_module = "crm_pipeline_ext"
 
     def setUp(self):
+        super().setUp()
         # Spain > Madrid, Spain > Zip 08 > VIP food
         self.tree = TerritoryTree(
             [

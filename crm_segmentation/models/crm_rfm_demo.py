@@ -13,7 +13,7 @@ _logger = logging.getLogger(__name__)
 class CrmRfmConfig(models.Model):
     """Demo data of the addon, loaded from demo/crm_segmentation_demo.xml."""
 
-    _inherit = "crm.rfm.config"
+    _inherit = "crm.rfm.config"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _demo_populate(self, count=200, seed=42):

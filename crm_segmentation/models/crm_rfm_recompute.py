@@ -22,7 +22,7 @@ class CrmRfmConfig(models.Model):
     resumes where it stopped.
     """
 
-    _inherit = "crm.rfm.config"
+    _inherit = "crm.rfm.config"  # pylint: disable=consider-merging-classes-inherited
 
     state = fields.Selection(
         [("idle", "Idle"), ("running", "Running")],

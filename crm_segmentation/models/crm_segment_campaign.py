@@ -14,7 +14,7 @@ class CrmSegment(models.Model):
     """Campaigns on a segment's members: mailing list sync, mailing, call
     list, tag, leads."""
 
-    _inherit = "crm.segment"
+    _inherit = "crm.segment"  # pylint: disable=consider-merging-classes-inherited
 
     # mailing.list has no company in Odoo: see _check_mailing_list_company
     mailing_list_id = fields.Many2one("mailing.list", copy=False, tracking=True)

@@ -21,7 +21,7 @@ class CrmSegment(models.Model):
     by hand or by the scheduler, always with the rights of the rules'
     owner."""
 
-    _inherit = "crm.segment"
+    _inherit = "crm.segment"  # pylint: disable=consider-merging-classes-inherited
 
     member_ids = fields.One2many("crm.segment.member", "segment_id")
     member_count = fields.Integer(readonly=True)

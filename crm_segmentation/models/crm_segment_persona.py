@@ -11,7 +11,7 @@ class CrmSegment(models.Model):
     """The segment's persona: size, average order value, purchase frequency
     and its top industries, countries and product categories."""
 
-    _inherit = "crm.segment"
+    _inherit = "crm.segment"  # pylint: disable=consider-merging-classes-inherited
 
     persona_size = fields.Integer("Size", readonly=True)
     persona_avg_order_value = fields.Monetary(
