@@ -6,10 +6,14 @@ from . import crm_stage_checklist_item
 from . import crm_stage
 from . import crm_lead_stage_history
 from . import crm_territory
+from . import crm_territory_routing
 from . import crm_territory_zip
 from . import crm_territory_member
 from . import crm_forecast_snapshot
 from . import crm_lead
+from . import crm_lead_stage_gate
+from . import crm_lead_quote
+from . import crm_lead_escalation
 from . import mail_message
 from . import res_company
 from . import res_config_settings

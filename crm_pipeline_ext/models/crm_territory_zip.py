@@ -4,8 +4,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-# Upper bound of any zip starting with a prefix, for string comparison.
-_TOP = "\uffff"
+from .routing_engine import ZipRange, norm_zip
 
 
 class CrmTerritoryZip(models.Model):
@@ -31,34 +30,18 @@ class CrmTerritoryZip(models.Model):
     )
     zip_to = fields.Char(help="The last zip code of the range (included).")
 
-    @staticmethod
-    def _norm(zip_code):
-        return (zip_code or "").strip().upper().replace(" ", "")
+    def _routing_range(self):
+        """This range as the routing engine reads it."""
+        self.ensure_one()
+        return ZipRange(self.match_type, self.zip_from or "", self.zip_to or "")
 
     def _bounds(self):
-        self.ensure_one()
-        low = self._norm(self.zip_from)
-        if self.match_type == "prefix":
-            return low, low + _TOP
-        return low, self._norm(self.zip_to)
-
-    def _matches(self, zip_code):
-        zip_code = self._norm(zip_code)
-        if not zip_code:
-            return False
-        for rng in self:
-            low, high = rng._bounds()
-            if rng.match_type == "prefix":
-                if zip_code.startswith(low):
-                    return True
-            elif low <= zip_code <= high:
-                return True
-        return False
+        return self._routing_range().bounds()
 
     @api.constrains("match_type", "zip_from", "zip_to")
     def _check_range(self):
         for rng in self:
-            if not self._norm(rng.zip_from):
+            if not norm_zip(rng.zip_from):
                 raise ValidationError(self.env._("A zip range needs a start."))
             if rng.match_type == "range":
                 low, high = rng._bounds()

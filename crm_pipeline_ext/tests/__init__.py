@@ -12,5 +12,6 @@ from . import test_ui_tour
 from . import test_quote_invoices
 from . import test_territory_rights
 from . import test_routing_overflow
+from . import test_routing_engine
 from . import test_escalation
 from . import test_field_guard

@@ -4,7 +4,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.crm_lead import BYPASS_GROUP, BYPASS_KEY
+from ..models.crm_lead_stage_gate import BYPASS_GROUP, BYPASS_KEY
 
 
 class CrmStageGateBypass(models.TransientModel):

@@ -6,8 +6,13 @@ from . import account_move
 from . import crm_lead
 from . import crm_rfm_class
 from . import crm_rfm_config
+from . import crm_rfm_recompute
+from . import crm_rfm_demo
 from . import crm_rfm_score
 from . import crm_segment
+from . import crm_segment_membership
+from . import crm_segment_persona
+from . import crm_segment_campaign
 from . import crm_segment_member
 from . import crm_segment_persona_line
 from . import crm_segment_snapshot

@@ -19,7 +19,7 @@ from odoo.tools import SQL, mute_logger
 
 from .common import SegmentationCommon
 
-SEGMENT_LOGGER = "odoo.addons.crm_segmentation.models.crm_segment"
+SEGMENT_LOGGER = "odoo.addons.crm_segmentation.models.crm_segment_membership"
 NUMERIC_TYPES = ("integer", "float", "monetary")
 
 
