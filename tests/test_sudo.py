@@ -57,8 +57,8 @@ class TestSudoReasons(TransactionCase):
 
     def test_every_sudo_has_a_reason_right_above(self):
         sites = list(sudo_sites())
-        # the scan reaches the addons' code: 56 sites when last counted (the
-        # review removed one; fewer sudo() calls are welcome, none unexplained)
+        # the scan reaches the addons' code (fewer sudo() calls are welcome,
+        # none unexplained)
         self.assertGreaterEqual(len(sites), 50)
         self.assertFalse(
             [site for site, ok in sites if not ok],

@@ -28,7 +28,7 @@ class CrmLead(models.Model):
     # The salesperson KPI report reads every lead's grouping columns in id
     # order, merge-joined to the activity index of mail.message: an
     # index-only read instead of a hash of all leads that spills out of
-    # work_mem as they grow (bench row 5). Dropped with the module.
+    # work_mem as they grow. Dropped with the module.
     _crm_pipeline_ext_kpi_idx = models.Index(
         "(id, user_id, team_id, company_id, create_date)"
     )
