@@ -28,8 +28,8 @@ SIZES = {
     "M": (100_000, 300_000, 200_000, 500_000),
     "L": (1_000_000, 3_000_000, 1_000_000, 2_000_000),
 }
-BACKLOG = 10_000  # unassigned leads routed by row 3 (half the leads at most)
-QUOTE_LINES = 500  # lines of the quote priced by row 4
+BACKLOG = 10_000  # unassigned leads of the routing row (half the leads at most)
+QUOTE_LINES = 500  # lines of the quote of the pricing row
 REFUND_SHARE = 0.05
 DONE_ACTIVITY_SHARE = 0.6  # the rest are open (planned) activities
 META_KEY = "crm_bench.meta"
@@ -50,7 +50,7 @@ def sizes(size):
 
 
 def _sql(env, query, *args):
-    from odoo.tools import SQL  # noqa: PLC0415 (odoo is imported late on purpose)
+    from odoo.tools import SQL  # odoo is imported late on purpose
 
     return env.execute_query(SQL(query, *args))
 
@@ -72,7 +72,7 @@ def _clone(env, table, source, overrides, where):
     ``source`` is the FROM clause, where ``t`` is the template row of
     ``table``; ``overrides`` maps a column to an SQL expression.
     """
-    from odoo.tools import SQL  # noqa: PLC0415
+    from odoo.tools import SQL
 
     unknown = set(overrides) - set(_columns(env, table))
     assert not unknown, f"{table} has no column {unknown}"
@@ -96,7 +96,7 @@ def _clone(env, table, source, overrides, where):
 
 def _reserve_ids(env, table, count):
     """First id of a block of ``count`` ids nobody else will use."""
-    base = _sql(env, f"SELECT COALESCE(MAX(id), 0) FROM {table}")[0][0]  # noqa: S608
+    base = _sql(env, f"SELECT COALESCE(MAX(id), 0) FROM {table}")[0][0]
     _sql(env, "SELECT setval(%s, %s)", f"{table}_id_seq", base + count + 1)
     return base
 
@@ -105,7 +105,7 @@ def _reserve_ids(env, table, count):
 # small ORM part
 # ----------------------------------------------------------------------
 def _setup(env, n):
-    from odoo import Command, fields  # noqa: PLC0415
+    from odoo import Command, fields
 
     ref = env.ref
     company = env.company
@@ -739,7 +739,7 @@ def _quote(text):
 
 
 def _bulk_quote(env, n, meta):
-    """The quote of row 4: its one line cloned, varied products and quantities."""
+    """The quote of the pricing row: one line cloned, varied products and quantities."""
     lines = n["quote_lines"] - 1
     base = _reserve_ids(env, "sale_order_line", lines)
     products = _arr(meta["products"])
@@ -805,9 +805,9 @@ def main():
         "--check-fk", action="store_true", help="keep foreign-key triggers on"
     )
     args = parser.parse_args()
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
+    import odoo
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
 
     config.parse_config(["-c", args.config, "-d", args.db, "--log-level=warn"])
     started = time.time()

@@ -36,7 +36,7 @@ KPI_AGGREGATES = [
 
 
 def _sql(env, query, *args, **kwargs):
-    from odoo.tools import SQL  # noqa: PLC0415
+    from odoo.tools import SQL
 
     return env.execute_query(SQL(query, *args, **kwargs))
 
@@ -145,7 +145,7 @@ def ref_segment(env, meta, segment):
 def after_segment(env, meta, segment, side):
     """The persona, refreshed after the members by the button and the
     scheduler: timed on its own (not part of the row's ratio)."""
-    from odoo import sql_db  # noqa: PLC0415
+    from odoo import sql_db
 
     if side != "ours":
         return {}
@@ -264,7 +264,7 @@ def ref_routing(env, meta, _ids):
 
 def after_routing(env, meta, ids, side):
     """Queries on a tenth of the backlog: the count must not change."""
-    from odoo import sql_db  # noqa: PLC0415
+    from odoo import sql_db
 
     reset_backlog(env, meta)
     small = ids[: max(1, len(ids) // 10)]
@@ -308,7 +308,7 @@ def ref_pricing(env, meta, ids):
 
 
 def after_pricing(env, meta, ids, side):
-    from odoo import sql_db  # noqa: PLC0415
+    from odoo import sql_db
 
     if side != "ours":
         return {}
@@ -436,7 +436,7 @@ def reset_peak():
 
 
 def measure(env, meta, row, side):
-    from odoo import sql_db  # noqa: PLC0415
+    from odoo import sql_db
 
     prep_ours, ours, prep_ref, ref, after = ROWS[row]
     prep, work = (prep_ours, ours) if side == "ours" else (prep_ref, ref)
@@ -474,9 +474,9 @@ def main():
         "--backlog", type=int, default=0, help="route only this many backlog leads"
     )
     args = parser.parse_args()
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
+    import odoo
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
 
     config.parse_config(["-c", args.config, "-d", args.db, "--log-level=warn"])
     with Registry(args.db).cursor() as cr:

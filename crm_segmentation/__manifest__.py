@@ -9,6 +9,7 @@
     "category": "Marketing",
     "website": "https://github.com/crm-suite/crm-suite",
     "author": "CRM Suite Contributors",
+    "maintainers": ["crm-suite"],
     "license": "AGPL-3",
     "application": False,
     "installable": True,

@@ -1,9 +1,12 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Who may do what: the expected access table of the CRM suite.
+"""Who may do what: the roles of the CRM suite and their expected access.
 
+ROLES is the one table of the suite's roles and their groups: the access
+matrix, the company sweeps, the quote attacks, the RPC bad-input test, the
+end-to-end story and tools/rpc_story.py build their users from it.
 test_access_matrix.py measures every cell with real records and compares it
-with this table; tools/access_doc.py renders it to docs/access.md.
+with TABLE; tools/access_doc.py renders both to docs/access.md.
 
 A cell lists the operations a role may perform on a record of its own company:
 r = read, w = write, c = create, u = unlink (delete); "-" = none. A row named
@@ -263,6 +266,15 @@ TABLE = {
         "rwc": ("helpdesk_user", "support_plan_manager"),
     },
 }
+
+
+def groups_of(*roles):
+    """The groups of ``roles`` (keys of ROLES), each once, in order.
+
+    Every test user and demo fallback of the suite is built from this table:
+    a user who holds several roles gets the groups of all of them.
+    """
+    return list(dict.fromkeys(g for role in roles for g in ROLES[role][0]))
 
 
 def cell(row, role):

@@ -13,30 +13,27 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.tests import new_test_user
 
-# (login, name, groups) of each role of the story
-ROLES = {
+from .access_table import groups_of
+
+# the cast of the story: (login, name, roles of access_table.ROLES it holds)
+CAST = {
     "manager": (
         "story_manager",
         "Marta Manager",
-        "sales_team.group_sale_manager,crm_pipeline_ext.group_territory_manager",
+        ("sales_manager", "territory_manager"),
     ),
-    "sales": ("story_sales", "Sergio Sales", "sales_team.group_sale_salesman"),
-    "sales_fr": ("story_sales_fr", "Fanny Ventes", "sales_team.group_sale_salesman"),
-    "approver": (
-        "story_approver",
-        "Ana Approver",
-        "crm_quote_pricer.group_quote_approver",
-    ),
-    "production": ("story_production", "Pablo Production", "mrp.group_mrp_user"),
-    "billing": ("story_billing", "Bea Billing", "account.group_account_invoice"),
-    "support": ("story_support", "Sonia Support", "helpdesk_mgmt.group_helpdesk_user"),
+    "sales": ("story_sales", "Sergio Sales", ("salesperson",)),
+    "sales_fr": ("story_sales_fr", "Fanny Ventes", ("salesperson",)),
+    "approver": ("story_approver", "Ana Approver", ("approver",)),
+    "production": ("story_production", "Pablo Production", ("production_user",)),
+    "billing": ("story_billing", "Bea Billing", ("billing_user",)),
+    "support": ("story_support", "Sonia Support", ("helpdesk_user",)),
     "marketing": (
         "story_marketing",
         "Mario Marketing",
-        "crm_segmentation.group_segmentation_manager,"
-        "mass_mailing.group_mass_mailing_user",
+        ("segmentation_manager", "marketing_user"),
     ),
-    "customer": ("story_customer", "Lucia Norte", "base.group_portal"),
+    "customer": ("story_customer", "Lucia Norte", ("portal",)),
 }
 
 LIST_PRICE = 10000.0
@@ -62,11 +59,11 @@ class StoryMixin:
                 env,
                 login=login,
                 name=name,
-                groups=groups,
+                groups=",".join(groups_of(*roles)),
                 email=f"{login}@example.com",
                 tz="UTC",
             )
-            for key, (login, name, groups) in ROLES.items()
+            for key, (login, name, roles) in CAST.items()
         }
         cls.manager = cls.users["manager"]
         cls.sales = cls.users["sales"]

@@ -367,7 +367,7 @@ class TestAccessMatrix(TransactionCase):
             return True
         except AccessError:
             return False
-        except Exception as exc:  # noqa: BLE001 - reported as a mismatch
+        except Exception as exc:  # reported as a mismatch
             return f"{type(exc).__name__}: {exc}".splitlines()[0][:160]
         finally:
             self.env.invalidate_all()

@@ -79,7 +79,7 @@ class ConcurrencyCase(TransactionCase):
                 retries += 1
                 if retries > RETRIES:
                     raise
-            except Exception as exc:  # noqa: BLE001 - handed to the test
+            except Exception as exc:  # handed to the test
                 return exc, retries
 
     def in_parallel(self, *funcs, timeout=120):
@@ -89,7 +89,7 @@ class ConcurrencyCase(TransactionCase):
         def run(index, func):
             try:
                 outcomes[index] = func()
-            except Exception as exc:  # noqa: BLE001 - handed to the test
+            except Exception as exc:  # handed to the test
                 outcomes[index] = exc
 
         threads = [

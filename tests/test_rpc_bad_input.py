@@ -18,6 +18,7 @@ from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .access_table import groups_of
 from .rpc_common import RpcMixin
 
 CLEAR = {
@@ -150,17 +151,17 @@ CASES = [
 ]
 # fmt: on
 
-ROLES = {
-    "sales": "sales_team.group_sale_salesman",
-    "manager": "sales_team.group_sale_manager",
-    "terr": "crm_pipeline_ext.group_territory_manager",
-    "bypass": "crm_pipeline_ext.group_pipeline_bypass",
-    "pricing": "crm_quote_pricer.group_pricing_manager",
-    "approver": "crm_quote_pricer.group_quote_approver",
-    "hd": "crm_helpdesk_link.group_support_plan_manager",
-    "seg": "crm_segmentation.group_segmentation_manager,"
-    "mass_mailing.group_mass_mailing_user",
-    "marketing": "crm_segmentation.group_segmentation_user",
+# login suffix of each user of the cases -> roles of access_table.ROLES it holds
+USERS = {
+    "sales": ("salesperson",),
+    "manager": ("sales_manager",),
+    "terr": ("territory_manager",),
+    "bypass": ("gate_bypass",),
+    "pricing": ("pricing_manager",),
+    "approver": ("approver",),
+    "hd": ("support_plan_manager",),
+    "seg": ("segmentation_manager", "marketing_user"),
+    "marketing": ("marketing_user",),
 }
 
 # the models whose rows must not change when a call fails
@@ -200,8 +201,9 @@ class TestRpcBadInput(RpcMixin, HttpCase):
         env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.env = env
         cls.logins = {}
-        for key, groups in ROLES.items():
+        for key, roles in USERS.items():
             login = f"rpc_{key}"
+            groups = ",".join(groups_of(*roles))
             new_test_user(env, login=login, password=login, groups=groups)
             cls.logins[key] = login
         users = env["res.users"].search([("login", "in", list(cls.logins.values()))])

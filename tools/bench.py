@@ -200,7 +200,7 @@ def main(argv=None):
         "--backlog",
         type=int,
         default=10_000,
-        help="leads routed by row 3, on both sides (at most the generated "
+        help="leads routed by the routing row, on both sides (at most the generated "
         "backlog: 10,000, or half the leads at XS)",
     )
     args = parser.parse_args(argv)

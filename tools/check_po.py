@@ -3,7 +3,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Fail when a translation of an addon misses or leaves empty a string of its .pot.
 
-Usage: check_po.py ADDON_DIR... [--lang es]
+Usage: check_po.py [ADDON_DIR or FILE...] [--lang es]
+A file stands for the addon that holds it (pre-commit passes the changed
+.po/.pot files); without arguments every addon of the repository is checked.
 Each addon's ``i18n/<lang>.po`` must translate every msgid of ``i18n/<addon>.pot``
 with a non-empty, non-fuzzy msgstr. A word that reads the same in both languages
 ("ID", "Total") keeps an empty msgstr, as OCA's po-pretty-format wants, and says
@@ -14,6 +16,8 @@ import argparse
 import ast
 import sys
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def parse_po(path):
@@ -72,12 +76,28 @@ def check_addon(addon, lang):
     return problems
 
 
+def addon_dirs(paths):
+    """The addon folders (holding a __manifest__.py) of the given paths."""
+    if not paths:
+        return sorted(p.parent for p in ROOT.glob("*/__manifest__.py"))
+    found = []
+    for path in map(Path, paths):
+        folder = next(
+            (d for d in (path, *path.parents) if (d / "__manifest__.py").is_file()),
+            path,
+        )
+        if folder not in found:
+            found.append(folder)
+    return found
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("addons", nargs="+")
+    parser.add_argument("paths", nargs="*")
     parser.add_argument("--lang", default="es")
     args = parser.parse_args(argv)
-    problems = [p for addon in args.addons for p in check_addon(addon, args.lang)]
+    addons = addon_dirs(args.paths)
+    problems = [p for addon in addons for p in check_addon(addon, args.lang)]
     for problem in problems:
         print(problem)
     if problems:

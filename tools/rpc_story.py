@@ -22,6 +22,7 @@ Standard library only.
 import argparse
 import datetime
 import http.cookiejar
+import importlib.util
 import itertools
 import json
 import secrets
@@ -29,20 +30,27 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
-# role -> groups it needs when the demo user is missing
-ROLES = {
-    "sales": ["sales_team.group_sale_salesman"],
-    "approver": ["base.group_user", "crm_quote_pricer.group_quote_approver"],
-    "production": ["base.group_user", "mrp.group_mrp_user"],
-    "billing": ["base.group_user", "account.group_account_invoice"],
-    "support": ["base.group_user", "helpdesk_mgmt.group_helpdesk_user"],
-    "marketing": [
-        "base.group_user",
-        "sales_team.group_sale_salesman",
-        "crm_segmentation.group_segmentation_manager",
-    ],
+# role of the story -> roles of tests/access_table.py (the suite's one roles
+# table) that its user gets when the database has no demo user of that login
+STORY_ROLES = {
+    "sales": ("employee", "salesperson"),
+    "approver": ("employee", "approver"),
+    "production": ("employee", "production_user"),
+    "billing": ("employee", "billing_user"),
+    "support": ("employee", "helpdesk_user"),
+    "marketing": ("employee", "salesperson", "marketing_user", "segmentation_manager"),
 }
+
+
+def role_groups():
+    """role of the story -> group xml ids, read from tests/access_table.py."""
+    path = Path(__file__).resolve().parent.parent / "tests" / "access_table.py"
+    spec = importlib.util.spec_from_file_location("access_table", path)
+    table = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(table)
+    return {role: table.groups_of(*roles) for role, roles in STORY_ROLES.items()}
 
 
 class RpcError(Exception):
@@ -168,7 +176,7 @@ class Story:
     def login_roles(self):
         self.admin = self.client("admin", self.args.admin_password)
         used = []
-        for role, groups in ROLES.items():
+        for role, groups in role_groups().items():
             try:
                 self.users[role] = self.client(role, role)
                 used.append(f"{role} (demo)")

@@ -264,7 +264,7 @@ class Browser:
 def optimize_png(data):
     """Shrink a UI screenshot: 256-colour palette, zlib at its best."""
     try:
-        from PIL import Image  # noqa: PLC0415 (optional; Odoo requires it)
+        from PIL import Image  # optional; Odoo requires it
     except ImportError:
         return data
     image = Image.open(io.BytesIO(data)).convert("RGB")

@@ -50,7 +50,7 @@ class TestConcurrentUpsell(TransactionCase):
                 retries += 1
                 if retries > RETRIES:
                     raise
-            except Exception as exc:  # noqa: BLE001 - handed to the test
+            except Exception as exc:  # handed to the test
                 return exc, retries
 
     def setUp(self):

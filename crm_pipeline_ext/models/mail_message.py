@@ -8,7 +8,7 @@ class MailMessage(models.Model):
     _inherit = "mail.message"
 
     # The activities done on leads, with every column the salesperson KPI
-    # report reads of them, in lead order (bench row 5; only lead activities
+    # report reads of them, in lead order (only lead activities
     # are in it). Dropped with the module.
     _crm_pipeline_ext_kpi_idx = models.Index(
         "(res_id, date, author_id, mail_activity_type_id) "

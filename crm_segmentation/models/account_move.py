@@ -12,7 +12,7 @@ class AccountMove(models.Model):
     # scan instead of a scan of every journal entry, and the columns it
     # includes make that an index-only read. Without them each batch read
     # its customers' invoices from pages all over the table, i.e. most of
-    # the table per batch (bench row 1 at size L: 29 s -> 13 s).
+    # the table per batch (the RFM benchmark at size L: 29 s -> 13 s).
     _crm_segmentation_rfm_idx = models.Index(
         "(company_id, commercial_partner_id, invoice_date) "
         "INCLUDE (move_type, amount_untaxed_signed) "

@@ -62,7 +62,7 @@ class CrmRfmScore(models.Model):
     @api.depends("last_invoice_date")
     def _compute_recency_days(self):
         # not stored: a stored "days since" would have to be rewritten for
-        # every customer every day (bench row 1)
+        # every customer every day
         today = fields.Date.context_today(self)
         for score in self:
             last = score.last_invoice_date

@@ -130,7 +130,7 @@ class TestRobustness(SegmentationCommon):
             self.assertNotEqual(title.lower(), "history")
 
     def test_sheet_title_function(self):
-        from ..report.segment_members_xlsx import sheet_title  # noqa: PLC0415
+        from ..report.segment_members_xlsx import sheet_title
 
         used = set()
         long = "L" * 40

@@ -34,7 +34,8 @@ registry.category("web_tour.tours").add("crm_quote_pricer_tour", {
         },
         {
             content: "The quote is a sales order",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Sales Order')",
+            trigger:
+                ".o_statusbar_status button.o_arrow_button_current:contains('Sales Order')",
         },
         {
             content: "Open the fulfilment tab",

@@ -39,7 +39,8 @@ registry.category("web_tour.tours").add("crm_segmentation_tour", {
         },
         {
             content: "The recipients are the segment's list",
-            trigger: ".o_field_widget[name='contact_list_ids'] .o_tag:contains('Tour Segment')",
+            trigger:
+                ".o_field_widget[name='contact_list_ids'] .o_tag:contains('Tour Segment')",
         },
         {
             content: "Save the mailing",
