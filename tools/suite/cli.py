@@ -12,11 +12,12 @@ import threading
 import suite
 
 from . import ADDONS, ODOO_SERIES, ROOT, die, peers, say
+from .bare import BareMachineTask
 from .bootstrap import ensure_chromium, ensure_requirements, find_python
 from .cluster import Postgres
 from .lint import cmd_lint
 from .multiworker import wait_http
-from .odoo import port_in_use, prepare
+from .odoo import Odoo, port_in_use, prepare
 from .runs import OdooRun, run_pytest
 from .testrun import cmd_test
 
@@ -133,6 +134,14 @@ def cmd_setup(_args):
     return 0
 
 
+def cmd_bare(args):
+    """The bare-machine check alone (a step of `make test`)."""
+    task = BareMachineTask(Odoo(find_python("test"), None), keep=args.keep)()
+    task.report()
+    print(f"{task.passed} passed, {task.failed} failed", flush=True)
+    return 0 if task.ok else 1
+
+
 def cmd_stop(_args):
     Postgres().stop(force=True)
     return 0
@@ -169,6 +178,10 @@ def main(argv=None):
     p_peers.add_argument("--db", default="crmdev_all")
     p_peers.add_argument("--fresh", action="store_true")
     p_peers.add_argument("--rebaseline", action="store_true")
+    p_bare = sub.add_parser(
+        "bare", help="the bare-machine check: make setup and an addon from nothing"
+    )
+    p_bare.add_argument("--keep", action="store_true", help="keep its temp folder")
     sub.add_parser("stop", help="stop the embedded PostgreSQL cluster")
     sub.add_parser("setup", help="find Odoo, install requirements and chromium")
     args = parser.parse_args(argv)
@@ -181,5 +194,6 @@ def main(argv=None):
         "peers": peers.cmd_peers,
         "stop": cmd_stop,
         "setup": cmd_setup,
+        "bare": cmd_bare,
     }[args.command]
     return handler(args)

