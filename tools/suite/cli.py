@@ -11,14 +11,14 @@ import threading
 
 import suite
 
-from . import ADDONS, ODOO_SERIES, ROOT, die, peers, say
+from . import ADDONS, ODOO_SERIES, ROOT, die, peers, run, say
 from .bare import BareMachineTask
 from .bootstrap import ensure_chromium, ensure_requirements, find_python
 from .cluster import Postgres
 from .lint import cmd_lint
 from .multiworker import wait_http
 from .odoo import Odoo, port_in_use, prepare
-from .runs import OdooRun, run_pytest
+from .runs import InitDbRun, OdooRun, run_pytest
 from .testrun import cmd_test
 
 
@@ -45,7 +45,7 @@ def cmd_pytest(args):
     """
     python, _pg, odoo = prepare("test", need_chromium=True)
     if args.fresh or not odoo.pg.db_exists(args.db):
-        job = OdooRun(odoo, args.db, ADDONS, None, demo=False)
+        job = InitDbRun(odoo, args.db, ADDONS, demo=False)
         job().report()
         if not job.ok:
             return 1
@@ -67,10 +67,22 @@ def cmd_run(args):
     python, pg, odoo = prepare("run", python=find_python("run"))
     db = os.environ.get("ODOO_DB") or args.db
     extra = []
-    installed = pg.db_exists(db)
-    if not installed:
-        say(f"creating database {db} with the four addons and demo data")
-        extra = ["-i", ",".join(ADDONS), "--with-demo"]
+    if not pg.db_exists(db):
+        say(
+            f"creating database {db} with the four addons and demo data "
+            "(click-odoo-initdb: a copy of a cached template when one fits)"
+        )
+        job = InitDbRun(odoo, db, ADDONS, demo=True)()
+        job.report()
+        if not job.ok:
+            pg.stop()
+            return 1
+    else:
+        say(f"{db}: updating the addons whose files changed (click-odoo-update)")
+        tool = [python, "-m", "click_odoo_contrib.update", "-c", str(odoo.config)]
+        if run([*tool, "-d", db, "--ignore-core-addons"], check=False).returncode:
+            pg.stop()
+            die(f"click-odoo-update of {db} failed (see above)")
     workers = int(os.environ.get("ODOO_WORKERS") or args.workers)
     if workers:
         # prefork, as in production: HTTP workers, one cron worker, and the

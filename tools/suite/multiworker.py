@@ -15,7 +15,7 @@ import urllib.request
 
 from . import LOCAL, ROOT
 from .odoo import free_port
-from .runs import ODOO_LOG_ERROR
+from .runs import log_errors
 from .tasks import Task
 
 
@@ -108,11 +108,8 @@ class MultiWorkerTask(Task):
     def check_log(self, log):
         text = log.read_text(errors="replace").splitlines()
         # a process that dies before logging leaves a bare traceback
-        errors = [
-            line
-            for line in text
-            if ODOO_LOG_ERROR.match(line) or line.startswith("Traceback")
-        ]
+        errors = log_errors(self.odoo.python, log)
+        errors += [line for line in text if line.startswith("Traceback")]
         self.check(f"{self.db}: server log clean", not errors, str(log), errors)
         http_pids = {m.group(1) for m in map(self.CALL.match, text) if m}
         cron_pids = {m.group(1) for m in map(self.CRON.match, text) if m}

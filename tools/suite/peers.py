@@ -8,7 +8,6 @@ ours, whose results are cached per suite under <cache>/peer-baseline.
 tools/peer_plugin.py records each test's result.
 """
 
-import ast
 import hashlib
 import json
 import os
@@ -23,7 +22,7 @@ import peer_expected  # tools/
 
 from . import ADDONS, CACHE, LOCAL, ROOT, TOOLS, die, run
 from .odoo import prepare
-from .runs import OdooRun
+from .runs import InitDbRun, OdooRun
 from .tasks import Gate
 
 # module -> its test files (every tests/test_*.py when empty); "-x" leaves x out
@@ -80,14 +79,12 @@ class Plan:
             for child in sorted(Path(root).iterdir()):
                 if (child / "__manifest__.py").is_file():
                     dirs.setdefault(child.name, child)
-        todo, seen = list(ADDONS), set()
-        while todo:
-            name = todo.pop()
-            if name not in seen:
-                seen.add(name)
-                text = (dirs[name] / "__manifest__.py").read_text()
-                todo += ast.literal_eval(text).get("depends", [])
-        self.host = sorted(seen - set(ADDONS))
+        # the closure of our manifests' depends, without ours (manifestoo)
+        cmd = [odoo.python, "-m", "manifestoo", "--addons-path-python", odoo.python]
+        cmd += ["--addons-path", ",".join(odoo.addons_path())]
+        cmd += ["--select-addons-dir", str(ROOT), "list-depends", "--transitive"]
+        out = run(cmd, capture_output=True, text=True).stdout
+        self.host = sorted(set(out.split()) - set(ADDONS))
         out = run([odoo.python, "-c", VERSIONS_CODE], capture_output=True, text=True)
         ours = tuple(f"odoo-addon-{a.replace('_', '-')}==" for a in ADDONS)
         versions = sorted(v for v in out.stdout.split("\n") if not v.startswith(ours))
@@ -329,7 +326,7 @@ def cmd_peers(args):
         die(f"unknown suite(s) {sorted(unknown)}; one of {list(SUITES)}")
     _python, pg, odoo = prepare("test", need_chromium=True)
     if args.fresh or not pg.db_exists(args.db):
-        job = OdooRun(odoo, args.db, ADDONS, None, demo=False)
+        job = InitDbRun(odoo, args.db, ADDONS, demo=False)
         job().report()
         if not job.ok:
             return 1

@@ -11,13 +11,27 @@ import time
 from . import LOCAL, ROOT, say
 from .odoo import free_port
 
-# Odoo's own log line: "<date> <time>,<ms> <pid> <LEVEL> <db> <logger>: <msg>"
-ODOO_LOG_ERROR = re.compile(
-    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) \S+ \S+: "
-)
 ODOO_TEST_RESULT = re.compile(
     r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
 )
+# checklog-odoo fails on every record above INFO: WARNING ones pass here
+WARNING = r"\A\S+ \S+ \d+ WARNING "
+RECORD_START = re.compile(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ )")
+
+
+def log_errors(python, log, ignore=()):
+    """The ERROR and CRITICAL records of an Odoo log, each with the lines
+    that follow it (traceback, SQL error), as checklog-odoo finds them."""
+    cmd = [python, "-m", "checklog_odoo", "--no-err-if-empty", "--no-echo"]
+    cmd += [f"--ignore={regex}" for regex in (WARNING, *ignore)]
+    out = subprocess.run([*cmd, str(log)], capture_output=True, text=True, check=False)
+    if out.returncode == 0:
+        return []
+    found = re.search(r"^errors that caused failure \(\d+\):$", out.stdout, re.M)
+    if not found:
+        return [f"checklog-odoo on {log}: {(out.stderr or out.stdout).strip()[-500:]}"]
+    records = RECORD_START.split(out.stdout[found.end() :].strip("\n"))
+    return ["\n    ".join(r.splitlines()[:15]) for r in records]
 
 
 class OdooRun:
@@ -81,14 +95,13 @@ class OdooRun:
     def parse(self):
         found = False
         for line in self.log.read_text(errors="replace").splitlines():
-            if ODOO_LOG_ERROR.match(line):
-                self.error_lines.append(line)
             m = ODOO_TEST_RESULT.search(line)
             if m:
                 found = True
                 self.failed += int(m.group(1))
                 self.errors += int(m.group(2))
                 self.total += int(m.group(3))
+        self.error_lines = log_errors(self.odoo.python, self.log)
         if not found and self.tags:
             self.error_lines.append(f"no test result line in {self.log}")
 
@@ -133,10 +146,30 @@ class OdooRun:
                     print("    " + line)
 
 
+class InitDbRun(OdooRun):
+    """`click-odoo-initdb`: a database with ``install`` copied from its cache
+    of template databases, which is keyed by the addons' files (with their
+    dependencies and auto-installs); installed (and cached) when none fits."""
+
+    def __init__(self, odoo, db, install, demo):
+        super().__init__(odoo, db, install, None, demo=demo)
+        self.log = LOCAL / "logs" / f"{db}-initdb.log"
+
+    def command(self):
+        tool = [self.odoo.python, "-m", "click_odoo_contrib.initdb"]
+        demo = "--demo" if self.demo else "--no-demo"
+        return [
+            *tool,
+            *("-c", str(self.odoo.config), "--log-level", "info"),
+            *("-n", self.db, "-m", ",".join(self.install), demo),
+            *("--cache-prefix", "crmsuite"),
+        ]
+
+
 class OdooStep(OdooRun):
     """One Odoo run on an existing database: upgrade, uninstall, tests, install.
 
-    ``argv`` starting with "module" runs `odoo module <sub> ...` (uninstall).
+    ``argv`` starting with "click-odoo-uninstall" runs that instead of odoo.
     """
 
     fresh = False
@@ -147,18 +180,9 @@ class OdooStep(OdooRun):
         self.log = LOCAL / "logs" / f"{db}-{label}.log"
 
     def command(self):
-        if self.argv[:1] == ["module"]:
-            return [
-                self.odoo.python,
-                "-m",
-                "odoo",
-                *self.argv[:2],
-                "-c",
-                str(self.odoo.config),
-                "-d",
-                self.db,
-                *self.argv[2:],
-            ]
+        if self.argv[:1] == ["click-odoo-uninstall"]:
+            module = [self.odoo.python, "-m", "click_odoo_contrib.uninstall"]
+            return [*module, "-c", str(self.odoo.config), "-d", self.db, *self.argv[1:]]
         return super().command()
 
     def odoo_args(self):
@@ -176,35 +200,33 @@ class OdooStep(OdooRun):
 
 
 class UninstallStep(OdooStep):
-    """`odoo module uninstall <addon>` on an existing database.
+    """`click-odoo-uninstall -m <addon>` on an existing database.
 
     Odoo deletes the addon's records in savepoints and keeps those other
     records still use (a demo product on an invoice line); odoo.sql_db logs
     each such refused DELETE as ERROR "bad query" although the uninstall goes
-    on. Those are listed in ``kept``; any other ERROR line fails the step.
+    on. Those are listed in ``kept``; any other ERROR record fails the step.
     """
 
     REFUSED = re.compile(r'bad query: b?.DELETE FROM "(\w+)" WHERE id IN \(([\d, ]+)\)')
     FK = re.compile(r'violates foreign key constraint "\w+" on table "(\w+)"')
 
     def __init__(self, odoo, db, addon):
-        super().__init__(odoo, db, "uninstall", ["module", "uninstall", addon])
+        argv = ["click-odoo-uninstall", "-m", addon]
+        super().__init__(odoo, db, "uninstall", argv)
         self.kept = []
 
     def parse(self):
         super().parse()
-        lines = self.log.read_text(errors="replace").splitlines()
-        following = {line: lines[i + 1 : i + 3] for i, line in enumerate(lines)}
         errors = []
-        for line in self.error_lines:
-            refused = self.REFUSED.search(line)
-            fk = self.FK.search(" ".join(following.get(line, [])))
+        for record in self.error_lines:  # with the SQL error lines after it
+            refused, fk = self.REFUSED.search(record), self.FK.search(record)
             if refused and fk:
                 self.kept.append(
                     f"{refused.group(1)} {refused.group(2)} (used by {fk.group(1)})"
                 )
             else:
-                errors.append(line)
+                errors.append(record)
         self.error_lines = errors
 
 

@@ -7,6 +7,7 @@ import subprocess
 import time
 
 from . import ADDONS, die, peers, say
+from .bare import BareMachineTask
 from .bootstrap import find_python
 from .lint import cmd_lint
 from .multiworker import MultiWorkerTask
@@ -54,7 +55,7 @@ def then_open(job, gate, ok, before_open=None, skip=False):
     return call
 
 
-STEPS = ("uninstall", "multiworker", "upgrade", "peers")
+STEPS = ("uninstall", "multiworker", "upgrade", "peers", "bare")
 
 
 def cmd_test(args):
@@ -111,13 +112,16 @@ def cmd_test(args):
     if not only:
         tasks.append(PytestTask(odoo, all_db.db, all_gate, python))
     tasks += all_tasks
+    if "bare" in (only or STEPS):
+        # no database of the others: runs beside them, last
+        tasks.append(BareMachineTask(odoo))
     jobs_list += tasks
     jobs = max(1, min(int(args.jobs), len(jobs_list)))
     say(
         f"odoo tests: {len(runs)} fresh databases (demo install, each addon "
         "alone, then all four); on the demo database: upgrade, multi-worker "
         f"story; on copies of the all-four one: uninstall and reinstall of each "
-        f"addon, host modules' own tests; {jobs} at a time"
+        f"addon, host modules' own tests; the bare-machine check; {jobs} at a time"
     )
     try:
         with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
