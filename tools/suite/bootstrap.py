@@ -20,7 +20,7 @@ from . import CACHE, ODOO_SERIES, ROOT, VENV, die, run, say
 
 BRANCH = f"{ODOO_SERIES}.0"
 # what the harness itself runs with Odoo's python (see README, "Harness")
-HARNESS = ["click-odoo-contrib==1.*", "checklog-odoo==1.*", "manifestoo==1.*"]
+HARNESS = Path(__file__).with_name("requirements.txt")
 OFFICIAL_GIT_URL = "https://github.com/odoo/odoo.git"
 CLONE = CACHE / f"odoo-{BRANCH}"
 
@@ -234,7 +234,8 @@ def ensure_venv(path, requirements, label):
 
 def ensure_requirements(python):
     lines = (ROOT / "requirements.txt").read_text().splitlines()
-    ensure_installed(python, lines + HARNESS, "requirements.txt and the harness' tools")
+    lines += HARNESS.read_text().splitlines()
+    ensure_installed(python, lines, "requirements.txt and the harness' tools")
 
 
 def ensure_chromium():

@@ -24,7 +24,7 @@ LINT_REQUIREMENTS = [
 
 def pre_commit():
     """``pre-commit run -a``; its exit code."""
-    ensure_venv(LINT_VENV, PRE_COMMIT, "pre-commit")
+    ensure_venv(LINT_VENV, PRE_COMMIT, "the lint venv")
     env = dict(os.environ, PRE_COMMIT_HOME=str(CACHE / "pre-commit"))
     say("lint: pre-commit run -a (hooks of .pre-commit-config.yaml)")
     cmd = [str(LINT_VENV / "bin" / "pre-commit"), "run", "-a", "--show-diff-on-failure"]
