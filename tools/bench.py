@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from suite import ADDONS, ROOT, OdooRun, prepare, say  # noqa: E402
+from suite import ADDONS, ROOT, say  # noqa: E402
+from suite.odoo import prepare  # noqa: E402
+from suite.runs import OdooRun  # noqa: E402
 
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"

@@ -26,12 +26,8 @@ import os
 import subprocess
 import sys
 
-ADDONS = (
-    "crm_pipeline_ext",
-    "crm_quote_pricer",
-    "crm_helpdesk_link",
-    "crm_segmentation",
-)
+from suite import ADDONS  # the addons of the repository
+
 # Bookkeeping an update rewrites by design: write stamps, and the previous arch
 # a view keeps (the file's text at install, the stored arch after an update).
 SKIPPED_COLUMNS = ("write_date", "write_uid", "arch_prev")

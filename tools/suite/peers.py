@@ -4,12 +4,10 @@
 
 Their own tests run with pytest-odoo on a copy of the all-four database and on
 a baseline database with the closure of our manifests' ``depends`` but none of
-ours, whose results are cached per suite under <cache>/peer-baseline. Stdlib
-only; tools/suite.py hands itself in as ``h``. tools/peer_plugin.py records
-each test's result.
+ours, whose results are cached per suite under <cache>/peer-baseline.
+tools/peer_plugin.py records each test's result.
 """
 
-import ast
 import hashlib
 import json
 import os
@@ -20,7 +18,12 @@ import threading
 import time
 from pathlib import Path
 
-import peer_expected  # tools/, beside this script
+import peer_expected  # tools/
+
+from . import ADDONS, CACHE, LOCAL, ROOT, TOOLS, die, run
+from .odoo import prepare
+from .runs import InitDbRun, OdooRun
+from .tasks import Gate
 
 # module -> its test files (every tests/test_*.py when empty); "-x" leaves x out
 SUITES = {
@@ -69,23 +72,21 @@ def of_suite(results, suite):
 class Plan:
     """Where the suites are, what the baseline installs, its cache keys."""
 
-    def __init__(self, h, odoo, suites):
-        self.h, self.suites = h, suites
+    def __init__(self, odoo, suites):
+        self.suites = suites
         dirs = self.dirs = {}
         for root in odoo.addons_path():  # computed from odoo.addons.__path__
             for child in sorted(Path(root).iterdir()):
                 if (child / "__manifest__.py").is_file():
                     dirs.setdefault(child.name, child)
-        todo, seen = list(h.ADDONS), set()
-        while todo:
-            name = todo.pop()
-            if name not in seen:
-                seen.add(name)
-                text = (dirs[name] / "__manifest__.py").read_text()
-                todo += ast.literal_eval(text).get("depends", [])
-        self.host = sorted(seen - set(h.ADDONS))
-        out = h.run([odoo.python, "-c", VERSIONS_CODE], capture_output=True, text=True)
-        ours = tuple(f"odoo-addon-{a.replace('_', '-')}==" for a in h.ADDONS)
+        # the closure of our manifests' depends, without ours (manifestoo)
+        cmd = [odoo.python, "-m", "manifestoo", "--addons-path-python", odoo.python]
+        cmd += ["--addons-path", ",".join(odoo.addons_path())]
+        cmd += ["--select-addons-dir", str(ROOT), "list-depends", "--transitive"]
+        out = run(cmd, capture_output=True, text=True).stdout
+        self.host = sorted(set(out.split()) - set(ADDONS))
+        out = run([odoo.python, "-c", VERSIONS_CODE], capture_output=True, text=True)
+        ours = tuple(f"odoo-addon-{a.replace('_', '-')}==" for a in ADDONS)
         versions = sorted(v for v in out.stdout.split("\n") if not v.startswith(ours))
         self.files, self.keys = {}, {}
         for suite in suites:
@@ -101,7 +102,7 @@ class Plan:
             self.keys[suite] = sha("\n".join(parts))
 
     def cache(self, suite):
-        folder = self.h.CACHE / "peer-baseline"
+        folder = CACHE / "peer-baseline"
         folder.mkdir(parents=True, exist_ok=True)
         return folder / f"{suite}-{self.keys[suite]}.json"
 
@@ -110,32 +111,32 @@ class Plan:
         The failures ``rerun`` accepts run once more: those passing then are
         load-sensitive (tours, timings), and count as passed but "flaky"."""
         files = [str(f) for suite in suites for f in self.files[suite]]
-        code, results, log = pytest(self.h, odoo, db, files, db)
+        code, results, log = pytest(odoo, db, files, db)
         again = [n for n, r in results.items() if failing(r) and rerun(n)]
         if code in (0, 1) and again:
             nodes = [str(self.dirs[n.split("/")[0]].parent / n) for n in again]
-            _code, second, _log = pytest(self.h, odoo, db, nodes, f"{db}-rerun")
+            _code, second, _log = pytest(odoo, db, nodes, f"{db}-rerun")
             for node in again:
                 if node in second and not failing(second[node]):
                     results[node] = dict(second[node], flaky=results[node]["line"])
         return code, results, log
 
 
-def pytest(h, odoo, db, files, name):
+def pytest(odoo, db, files, name):
     """One pytest-odoo run: (exit code, {node id: result}, log)."""
-    sink, log = h.LOCAL / "logs" / f"{name}.jsonl", h.LOCAL / "logs" / f"{name}.log"
+    sink, log = LOCAL / "logs" / f"{name}.jsonl", LOCAL / "logs" / f"{name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     sink.unlink(missing_ok=True)
-    cmd = [odoo.python, "-m", "pytest", "-c", str(h.ROOT / "pytest.ini"), "--rootdir=/"]
+    cmd = [odoo.python, "-m", "pytest", "-c", str(ROOT / "pytest.ini"), "--rootdir=/"]
     cmd += ["-p", "peer_plugin", "-q", "--continue-on-collection-errors"]
     cmd += [f"--odoo-database={db}", f"--odoo-config={odoo.config}", "--odoo-http"]
-    here = str(Path(__file__).resolve().parent)
+    here = str(TOOLS)  # peer_plugin
     path = os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))
     env = dict(os.environ, PEER_RESULTS=str(sink), PYTHONPATH=path)
     with open(log, "w") as fh:
         fh.write("$ " + shlex.join(cmd + [str(f) for f in files]) + "\n")
         fh.flush()
-        kw = {"stdout": fh, "stderr": subprocess.STDOUT, "cwd": h.ROOT, "env": env}
+        kw = {"stdout": fh, "stderr": subprocess.STDOUT, "cwd": ROOT, "env": env}
         proc = subprocess.Popen(cmd + files, start_new_session=True, **kw)
         try:
             code = proc.wait(timeout=TIMEOUT)
@@ -192,8 +193,8 @@ class Job:
 
     title = "peer suites"
 
-    def __init__(self, h, odoo, db):
-        self.h, self.odoo, self.db, self.lines = h, odoo, db, []
+    def __init__(self, odoo, db):
+        self.odoo, self.db, self.lines = odoo, db, []
         self.passed = self.failed = 0
         self.done = threading.Event()
 
@@ -211,7 +212,7 @@ class Job:
     def installed(self):
         sql = "SELECT name FROM ir_module_module WHERE state='installed'"
         rows = self.odoo.pg.query(self.db, sql)
-        return sorted(r[0] for r in rows if r[0] not in self.h.ADDONS)
+        return sorted(r[0] for r in rows if r[0] not in ADDONS)
 
     def __call__(self):
         started = time.time()
@@ -234,13 +235,13 @@ class Baseline(Job):
 
     title = "peer suites baseline"
 
-    def __init__(self, h, odoo, db, suites, fresh=False):
-        super().__init__(h, odoo, db)
+    def __init__(self, odoo, db, suites, fresh=False):
+        super().__init__(odoo, db)
         self.suites, self.fresh = suites, fresh
         self.plan, self.results, self.modules = None, {}, None
 
     def run(self):
-        self.plan = plan = Plan(self.h, self.odoo, self.suites)
+        self.plan = plan = Plan(self.odoo, self.suites)
         todo = [s for s in self.suites if self.fresh or not plan.cache(s).is_file()]
         for suite in set(self.suites) - set(todo):
             data = json.loads(plan.cache(suite).read_text())
@@ -251,7 +252,7 @@ class Baseline(Job):
         self.say(f"{self.passed} of {len(self.suites)} suites from the cache {folder}")
         if not todo:
             return
-        build = self.h.OdooRun(self.odoo, self.db, plan.host, None, demo=False)()
+        build = OdooRun(self.odoo, self.db, plan.host, None, demo=False)()
         self.say(f"build {build.seconds:.0f}s: {len(plan.host)} modules")
         if not build.ok:
             return self.fail(f"install failed, log {build.log}")
@@ -275,8 +276,8 @@ class Baseline(Job):
 class PeerTask(Job):
     """The suites on a copy of the all-four database, against the baseline."""
 
-    def __init__(self, h, odoo, db, gate, baseline):
-        super().__init__(h, odoo, db)
+    def __init__(self, odoo, db, gate, baseline):
+        super().__init__(odoo, db)
         self.gate, self.baseline = gate, baseline
 
     def run(self):
@@ -302,7 +303,7 @@ class PeerTask(Job):
             plan.suites, base, ours, peer_expected.EXPECTED
         )
         self.passed, self.failed = self.passed + passed, self.failed + failed
-        out = self.h.LOCAL / "logs" / "peer-suites.md"
+        out = LOCAL / "logs" / "peer-suites.md"
         out.write_text("\n".join(table + [""] + notes) + "\n")
         self.lines += ["[suite] peer suites (host modules' own tests):", *table]
         self.lines += ["    " + note for note in notes]
@@ -311,26 +312,26 @@ class PeerTask(Job):
             self.odoo.drop_clone(self.db)
 
 
-def jobs(h, odoo, prefix, gate, suites=None, fresh=False):
+def jobs(odoo, prefix, gate, suites=None, fresh=False):
     """The baseline job (run it early) and the task on ``<prefix>peer``, a
     copy of the all-four database made before ``gate`` opens."""
-    baseline = Baseline(h, odoo, f"{prefix}peerbase", suites or list(SUITES), fresh)
-    return baseline, PeerTask(h, odoo, f"{prefix}peer", gate, baseline)
+    baseline = Baseline(odoo, f"{prefix}peerbase", suites or list(SUITES), fresh)
+    return baseline, PeerTask(odoo, f"{prefix}peer", gate, baseline)
 
 
-def cmd_peers(h, args):
+def cmd_peers(args):
     """Dev loop: the peer suites on a copy of a reused all-four database."""
     unknown = set(args.suite or ()) - set(SUITES)
     if unknown:
-        h.die(f"unknown suite(s) {sorted(unknown)}; one of {list(SUITES)}")
-    _python, pg, odoo = h.prepare("test", need_chromium=True)
+        die(f"unknown suite(s) {sorted(unknown)}; one of {list(SUITES)}")
+    _python, pg, odoo = prepare("test", need_chromium=True)
     if args.fresh or not pg.db_exists(args.db):
-        job = h.OdooRun(odoo, args.db, h.ADDONS, None, demo=False)
+        job = InitDbRun(odoo, args.db, ADDONS, demo=False)
         job().report()
         if not job.ok:
             return 1
-    gate = h.Gate()
-    baseline, task = jobs(h, odoo, "crmdev_", gate, args.suite, args.rebaseline)
+    gate = Gate()
+    baseline, task = jobs(odoo, "crmdev_", gate, args.suite, args.rebaseline)
     odoo.clone_db(args.db, task.db)
     gate.open(True)
     baseline().report()
