@@ -26,15 +26,10 @@ from odoo.tools import SQL, mute_logger
 from .access_table import ROLES
 from .company_world import CompanyWorldMixin
 from .rpc_common import RpcMixin
+from .suite_addons import ADDONS as SUITE
 
 MAGIC = set(models.MAGIC_COLUMNS)
 
-SUITE = (
-    "crm_pipeline_ext",
-    "crm_quote_pricer",
-    "crm_helpdesk_link",
-    "crm_segmentation",
-)
 CLEAR = {
     "odoo.exceptions.AccessError",
     "odoo.exceptions.UserError",

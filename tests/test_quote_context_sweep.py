@@ -18,13 +18,8 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from .quote_common import QuoteAttackMixin
+from .suite_addons import ADDONS as SUITE
 
-SUITE = (
-    "crm_pipeline_ext",
-    "crm_quote_pricer",
-    "crm_helpdesk_link",
-    "crm_segmentation",
-)
 QUOTE_PATH = (
     "sale",
     "sale_management",

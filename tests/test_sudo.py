@@ -22,13 +22,9 @@ from odoo.addons.crm_helpdesk_link.tests import common as helpdesk_common
 from odoo.addons.crm_pipeline_ext.tests import common as pipeline_common
 from odoo.addons.crm_quote_pricer.tests import common as pricer_common
 
+from .suite_addons import ADDONS
+
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = (
-    "crm_pipeline_ext",
-    "crm_quote_pricer",
-    "crm_helpdesk_link",
-    "crm_segmentation",
-)
 
 
 def _hook():
