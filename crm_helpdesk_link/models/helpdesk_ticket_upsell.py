@@ -148,7 +148,7 @@ class HelpdeskTicket(models.Model):
                     customer=partner.display_name,
                     month=format_date(self.env, key[2], date_format="MMMM y"),
                 )
-                if plan:
+                if plan and ticket.coverage_state == "expired" and plan.date_end:
                     description += " " + self.env._(
                         "Its support plan %(plan)s (contract %(contract)s) "
                         "ended on %(date)s.",

@@ -46,7 +46,12 @@ class TestFiniteValues(SupportCommon):
         cls.other_ticket = cls._ticket(cls, support_hours=0.5)
         cls.ticket.stage_id = cls.stage_done  # bills 2 h on a draft invoice
         cls.lead = cls.env["crm.lead"]._create_upsell(
-            "test:finite", "over_quota", "Upsell", cls.customer, cls.contract, cls.ticket
+            "test:finite",
+            "over_quota",
+            "Upsell",
+            cls.customer,
+            cls.contract,
+            cls.ticket,
         )
         cls.invoice_line = cls.ticket.invoice_line_ids
         # the records swept, per model; other models take any record
@@ -145,9 +150,7 @@ class TestFiniteValues(SupportCommon):
                         bad = [type(exc).__name__]
                     if bad:
                         others.add(f"{model_name}.{name}: {bad[0].split('=')[-1]}")
-        _logger.info(
-            "Non-finite numbers served by other modules: %s", sorted(others)
-        )
+        _logger.info("Non-finite numbers served by other modules: %s", sorted(others))
 
     def test_nan_ticket_leaves_the_plan_readable(self):
         """The reported case: the plan counts the other tickets' hours."""

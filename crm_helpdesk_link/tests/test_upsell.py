@@ -185,3 +185,13 @@ class TestUpsell(SupportCommon):
         self.assertEqual(renewal.expected_revenue, 500.0)
         self.assertIn("Gold Contract", renewal.description)
         self.assertEqual(renewal.activity_ids.user_id, self.salesperson)
+
+    @freeze_time("2027-01-10 10:00:00")
+    def test_expired_plan_upsell_says_when_it_ended(self):
+        self.company.helpdesk_upsell_uncovered = 1
+        ticket = self._ticket()
+        self.assertEqual(ticket.coverage_state, "expired")
+        lead = self._leads("uncovered")
+        self.assertIn("ended on 12/31/2026", lead.description)
+        self.assertEqual(lead.expected_revenue, 500.0)
+        self.assertEqual(lead.activity_ids.user_id, self.salesperson)

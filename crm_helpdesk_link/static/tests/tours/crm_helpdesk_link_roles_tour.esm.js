@@ -41,7 +41,8 @@ registry.category("web_tour.tours").add("crm_helpdesk_link_billing_tour", {
         },
         {
             content: "The cancelled ticket is not listed",
-            trigger: ".o_list_table:not(:has(.o_data_row:contains(Cancelled tour ticket)))",
+            trigger:
+                ".o_list_table:not(:has(.o_data_row:contains(Cancelled tour ticket)))",
         },
         {
             content: "Open the billed ticket",
