@@ -3,7 +3,8 @@
 
 {
     "name": "CRM Helpdesk Link",
-    "summary": "Helpdesk tickets under contract: coverage, SLA, billing, upsell",
+    "summary": "Support contracts in the Helpdesk: covered tickets, SLA deadlines, "
+    "billable hours and upsell opportunities",
     "version": "19.0.1.0.0",
     "development_status": "Alpha",
     "category": "Services/Helpdesk",
@@ -24,7 +25,6 @@
         "security/ir_rule.xml",
         "data/ir_cron.xml",
         "data/helpdesk_ticket_stage_data.xml",
-        "views/menus.xml",
         "views/helpdesk_support_plan_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_team_views.xml",
@@ -35,10 +35,12 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
+        "views/menus.xml",
     ],
     "assets": {
         "web.assets_tests": [
             "crm_helpdesk_link/static/src/js/crm_helpdesk_link_tour.esm.js",
+            "crm_helpdesk_link/static/tests/tours/*.js",
         ],
     },
     "demo": [

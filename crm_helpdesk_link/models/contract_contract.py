@@ -3,8 +3,13 @@
 
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
+
+from .numeric_guard import FiniteFloat
 
 HEALTH = [("good", "Good"), ("warning", "At Risk"), ("critical", "Critical")]
 
@@ -25,10 +30,10 @@ class ContractContract(models.Model):
     support_sla_breach_count = fields.Integer(
         string="SLA Breaches", compute="_compute_support_health"
     )
-    support_hours_used = fields.Float(
+    support_hours_used = FiniteFloat(
         string="Hours Used (Period)", compute="_compute_support_health"
     )
-    support_hours_included = fields.Float(
+    support_hours_included = FiniteFloat(
         string="Hours Included (Period)", compute="_compute_support_health"
     )
     support_tickets_period = fields.Integer(
@@ -152,11 +157,16 @@ class ContractContract(models.Model):
             )
         )
         for contract in self:
-            tickets = pending.filtered(lambda t, c=contract: t.contract_id == c)
             move = (moves & contract._get_related_invoices()).filtered(
                 lambda m: m.state == "draft"
             )[:1]
-            if not tickets or not move:
+            if not move:
+                continue
+            # hours closed after the invoice's month wait for a later invoice
+            tickets = pending.filtered(
+                lambda t, c=contract, m=move: t.contract_id == c and t._billing_fits(m)
+            )
+            if not tickets:
                 continue
             move.write(
                 {
@@ -196,6 +206,16 @@ class ContractContract(models.Model):
                     ),
                     contract.commercial_partner_id,
                     contract,
+                    plan=plan,
+                    description=Markup("<p>%s</p>")
+                    % self.env._(
+                        "Support plan %(plan)s of contract %(contract)s ends on "
+                        "%(date)s: %(days)s days or less from today.",
+                        plan=plan.display_name,
+                        contract=contract.display_name,
+                        date=format_date(self.env, plan.date_end),
+                        days=company.helpdesk_upsell_expiry_days,
+                    ),
                 )
         return True
 

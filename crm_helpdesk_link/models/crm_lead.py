@@ -81,12 +81,25 @@ class CrmLead(models.Model):
         return super().write(vals)
 
     @api.model
-    def _create_upsell(self, key, rule, name, partner, contract, ticket=None):
+    def _create_upsell(
+        self,
+        key,
+        rule,
+        name,
+        partner,
+        contract,
+        ticket=None,
+        plan=None,
+        description=None,
+    ):
         """Create the opportunity of one situation once.
 
         sudo: the rule fires from helpdesk work (e-mail, portal, helpdesk
         users without CRM rights); the opportunity goes to the salesperson.
         Archived and lost opportunities count, so a lost one is not raised again.
+
+        The opportunity carries the plan's price as expected revenue, the
+        description of what raised it, and a to-do for the salesperson.
 
         Concurrent transactions may raise the same situation at once: the key
         is claimed in a savepoint, and the one that loses the unique index
@@ -112,7 +125,11 @@ class CrmLead(models.Model):
             "helpdesk_ticket_id": ticket.id if ticket else False,
             "support_contract_id": contract.id or False,
             "upsell_rule": rule,
+            "description": description or False,
         }
+        if plan:
+            # sudo: the plan's price, which the opportunity is about
+            vals["expected_revenue"] = plan.sudo()._upsell_price()
         try:
             with self.env.cr.savepoint():
                 lead = Lead.with_company(company or self.env.company).create(vals)
@@ -131,6 +148,13 @@ class CrmLead(models.Model):
             _logger.info("Upsell %s was raised by a concurrent transaction", key)
             return Lead.browse()
         lead.invalidate_recordset(["upsell_key"])
+        if salesperson:
+            lead.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=name,
+                note=description or False,
+                user_id=salesperson.id,
+            )
         return lead
 
     def action_view_helpdesk_ticket(self):

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 
+from .numeric_guard import FiniteFloat, FiniteMonetary
+
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
@@ -64,7 +66,7 @@ class HelpdeskSupportPlan(models.Model):
         tracking=True,
         help="Tickets included per period. 0 means no limit.",
     )
-    hour_quota = fields.Float(
+    hour_quota = FiniteFloat(
         string="Hours per Period",
         tracking=True,
         help="Support hours included per period. 0 means no limit.",
@@ -80,16 +82,16 @@ class HelpdeskSupportPlan(models.Model):
         string="Covered Categories",
         help="Products of these categories (and their subcategories) are covered.",
     )
-    response_hours = fields.Float(
+    response_hours = FiniteFloat(
         tracking=True,
         help="SLA: working hours (team calendar) to the first response. 0: no SLA.",
     )
-    resolution_hours = fields.Float(
+    resolution_hours = FiniteFloat(
         tracking=True,
         help="SLA: working hours (team calendar) to the resolution. 0: no SLA.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    hourly_rate = fields.Monetary(
+    hourly_rate = FiniteMonetary(
         string="Billable Hourly Rate",
         tracking=True,
         # a price of the contract: not for helpdesk users (docs/access.md)
@@ -108,9 +110,9 @@ class HelpdeskSupportPlan(models.Model):
     period_start = fields.Date(string="Current Period Start", compute="_compute_usage")
     period_end = fields.Date(string="Current Period End", compute="_compute_usage")
     tickets_used = fields.Integer(compute="_compute_usage")
-    hours_used = fields.Float(compute="_compute_usage")
+    hours_used = FiniteFloat(compute="_compute_usage")
     tickets_remaining = fields.Integer(compute="_compute_usage")
-    hours_remaining = fields.Float(compute="_compute_usage")
+    hours_remaining = FiniteFloat(compute="_compute_usage")
 
     @api.depends(
         "contract_id.date_start",
@@ -287,6 +289,14 @@ class HelpdeskSupportPlan(models.Model):
             plan.hours_remaining = (
                 max(plan.hour_quota - hours, 0.0) if plan.hour_quota else 0.0
             )
+
+    def _upsell_price(self):
+        """What the plan sells for: its contract line, or the contract's lines."""
+        self.ensure_one()
+        lines = self.contract_line_id or self.contract_id.contract_line_ids.filtered(
+            lambda line: not line.display_type and not line.is_canceled
+        )
+        return sum(lines.mapped("price_subtotal"))
 
     def action_view_tickets(self):
         self.ensure_one()

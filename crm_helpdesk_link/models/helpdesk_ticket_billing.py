@@ -4,13 +4,15 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from .numeric_guard import FiniteFloat, FiniteMonetary, finite
+
 
 class HelpdeskTicket(models.Model):
     """Billing: the hours a closed ticket bills, on the contract or apart."""
 
     _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
 
-    billable_hours = fields.Float(readonly=True, copy=False, aggregator="sum")
+    billable_hours = FiniteFloat(readonly=True, copy=False, aggregator="sum")
     billing_state = fields.Selection(
         [
             ("none", "Not Billable"),
@@ -28,6 +30,37 @@ class HelpdeskTicket(models.Model):
         "account.move.line", "helpdesk_ticket_id", readonly=True, copy=False
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
+    billing_currency_id = fields.Many2one(
+        "res.currency", related="company_id.currency_id", string="Billing Currency"
+    )
+    billable_amount = FiniteMonetary(
+        string="Billable Amount",
+        compute="_compute_billable_amount",
+        currency_field="billing_currency_id",
+        # a price of the contract, as the plan's hourly rate
+        groups="crm_helpdesk_link.group_support_plan_manager,"
+        "account.group_account_invoice",
+        help="Untaxed amount of the billable hours: the invoice lines once "
+        "they exist, the hours at the plan's (or company's) rate before.",
+    )
+
+    @api.depends("billable_hours", "invoice_line_ids.price_subtotal")
+    def _compute_billable_amount(self):
+        for ticket in self:
+            # sudo: amounts of the ticket's own lines and rate, for billing users
+            lines = ticket.sudo().invoice_line_ids
+            if lines:
+                # lines of the accounting app: what they store is not ours
+                ticket.billable_amount = sum(
+                    finite(amount) for amount in lines.mapped("price_subtotal")
+                )
+                continue
+            # sudo: the plan's rate, read for billing users only (field groups)
+            plan = ticket.sudo().support_plan_id
+            # sudo: the company's rate, the fallback of the plan's
+            company = ticket.sudo().company_id
+            rate = plan.hourly_rate or company.helpdesk_hourly_rate
+            ticket.billable_amount = ticket.billable_hours * rate
 
     def _get_billable_hours(self, usage=None):
         """usage: (tickets, hours) of _prior_usage_batch, to skip the query."""
@@ -133,6 +166,30 @@ class HelpdeskTicket(models.Model):
             return contract
         return contract.browse()
 
+    def _billing_draft(self, contract):
+        """The contract's draft invoice that may take the ticket's hours.
+
+        A draft dated before the month the ticket closed belongs to an
+        earlier period (December's hours on September's invoice): it is
+        left alone, and the hours wait for the contract's next invoice. Of
+        the drafts that fit, the earliest.
+        """
+        self.ensure_one()
+        drafts = contract._get_related_invoices().filtered(
+            lambda m: m.state == "draft"
+            and m.move_type == "out_invoice"
+            and self._billing_fits(m)
+        )
+        return drafts.sorted(lambda m: (m.invoice_date or m.date, m.id))[:1]
+
+    def _billing_fits(self, move):
+        """The invoice is not dated before the month the ticket closed."""
+        self.ensure_one()
+        closed = fields.Date.to_date(self.closed_date) or fields.Date.context_today(
+            self
+        )
+        return (move.invoice_date or move.date) >= closed.replace(day=1)
+
     def _create_billable_lines(self):
         """Draft lines for billing users to review.
 
@@ -151,13 +208,7 @@ class HelpdeskTicket(models.Model):
             contract = ticket._billing_contract()
             line_vals = ticket._prepare_billable_line()
             if contract:
-                draft = (
-                    contract._get_related_invoices()
-                    .filtered(
-                        lambda m: m.state == "draft" and m.move_type == "out_invoice"
-                    )
-                    .sorted("id")[:1]
-                )
+                draft = ticket._billing_draft(contract)
                 if draft:
                     draft.write({"invoice_line_ids": [Command.create(line_vals)]})
                     # sudo: the billing state of the ticket being closed

@@ -4,6 +4,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .numeric_guard import FiniteFloat
+
 COVERAGE_STATES = [
     ("covered", "Covered"),
     ("over_quota", "Over Quota"),
@@ -58,11 +60,11 @@ class HelpdeskTicket(models.Model):
         compute="_compute_remaining",
         help="Tickets left in the plan's current period (0 when unlimited).",
     )
-    hours_remaining = fields.Float(
+    hours_remaining = FiniteFloat(
         compute="_compute_remaining",
         help="Hours left in the plan's current period (0 when unlimited).",
     )
-    support_hours = fields.Float(
+    support_hours = FiniteFloat(
         string="Hours Spent",
         tracking=True,
         copy=False,

@@ -2,9 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools import format_date
 
 
 class HelpdeskTicket(models.Model):
@@ -104,6 +106,20 @@ class HelpdeskTicket(models.Model):
             if key and over_counts.get(key, 0) >= company.helpdesk_upsell_over_quota:
                 # sudo: the plan's contract, to key the upsell; nothing is returned
                 plan = ticket.support_plan_id.sudo()
+                description = self.env._(
+                    "Ticket %(ticket)s made %(count)s tickets over the quota of "
+                    "support plan %(plan)s (contract %(contract)s) in the period "
+                    "from %(start)s to %(end)s. Quota per period: %(tickets)s "
+                    "tickets, %(hours)s hours (0: no limit).",
+                    ticket=ticket.display_name,
+                    count=over_counts[key],
+                    plan=plan.display_name,
+                    contract=plan.contract_id.display_name,
+                    start=format_date(self.env, key[1]),
+                    end=format_date(self.env, key[2]),
+                    tickets=plan.ticket_quota,
+                    hours=plan.hour_quota,
+                )
                 Lead._create_upsell(
                     f"over_quota:{plan.id}:{key[1]}",
                     "over_quota",
@@ -115,11 +131,31 @@ class HelpdeskTicket(models.Model):
                     partner,
                     plan.contract_id,
                     ticket,
+                    plan=plan,
+                    description=Markup("<p>%s</p>") % description,
                 )
             key = uncovered_keys.get(ticket.id)
             if key and (
                 uncovered_counts.get(key, 0) >= company.helpdesk_upsell_uncovered
             ):
+                # sudo: the plan that ended, if any, to price the opportunity
+                plan = ticket.support_plan_id.sudo()
+                description = self.env._(
+                    "Ticket %(ticket)s is the ticket number %(count)s of "
+                    "%(customer)s without coverage in %(month)s.",
+                    ticket=ticket.display_name,
+                    count=uncovered_counts[key],
+                    customer=partner.display_name,
+                    month=format_date(self.env, key[2], date_format="MMMM y"),
+                )
+                if plan and ticket.coverage_state == "expired" and plan.date_end:
+                    description += " " + self.env._(
+                        "Its support plan %(plan)s (contract %(contract)s) "
+                        "ended on %(date)s.",
+                        plan=plan.display_name,
+                        contract=plan.contract_id.display_name,
+                        date=format_date(self.env, plan.date_end),
+                    )
                 Lead._create_upsell(
                     f"uncovered:{company.id}:{partner.id}:{key[2]}",
                     "uncovered",
@@ -130,6 +166,8 @@ class HelpdeskTicket(models.Model):
                     partner,
                     ticket.contract_id,
                     ticket,
+                    plan=plan,
+                    description=Markup("<p>%s</p>") % description,
                 )
 
     def action_view_leads(self):

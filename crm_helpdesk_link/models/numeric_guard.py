@@ -4,8 +4,10 @@
 import math
 from numbers import Real
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.models import parse_read_group_spec
+from odoo.tools import SQL
 
 MODULE = "crm_helpdesk_link"
 NUMERIC_TYPES = ("integer", "float", "monetary")
@@ -27,6 +29,51 @@ BOUNDS = {
 }
 # Fields of the addon that may be negative (none today).
 SIGNED = frozenset()
+
+
+def finite(value):
+    """The value, or 0.0 when it is NaN or infinite.
+
+    A NaN or infinity stored by SQL (or reached by a computation) would make
+    the JSON reply of the web client invalid: the whole form fails with
+    "Connection lost". Nothing the addon serves may carry one.
+    """
+    return value if value is None or math.isfinite(value) else 0.0
+
+
+class FiniteFloat(fields.Float):
+    """A float field that serves 0.0 for a non-finite value, stored or computed."""
+
+    def convert_to_cache(self, value, record, validate=True):
+        if isinstance(value, float):
+            value = finite(value)  # rounding a NaN would raise
+        return super().convert_to_cache(value, record, validate=validate)
+
+    def convert_to_record(self, value, record):
+        return finite(super().convert_to_record(value, record))
+
+
+class FiniteMonetary(fields.Monetary):
+    """A monetary field that serves 0.0 for a non-finite value."""
+
+    def convert_to_cache(self, value, record, validate=True):
+        if isinstance(value, float):
+            value = finite(value)  # rounding a NaN would raise
+        return super().convert_to_cache(value, record, validate=validate)
+
+    def convert_to_record(self, value, record):
+        return finite(super().convert_to_record(value, record))
+
+
+FINITE_FIELDS = (FiniteFloat, FiniteMonetary)
+# The aggregates computed in SQL over a column: a NaN or infinite row is left
+# out of them (NULL), as an empty value is.
+FINITE_AGGREGATES = {
+    "sum": "SUM(%s)",
+    "avg": "AVG(%s)",
+    "max": "MAX(%s)",
+    "min": "MIN(%s)",
+}
 
 
 class HelpdeskNumericGuard(models.AbstractModel):
@@ -135,6 +182,28 @@ class HelpdeskNumericGuard(models.AbstractModel):
                 value = record[name]
                 if not math.isfinite(value) or not low <= value <= high:
                     raise record._numeric_guard_error(name, value, low, high)
+
+    def _read_group_select(self, aggregate_spec, query):
+        """Aggregates of the addon's float fields skip non-finite rows: one
+        NaN row would otherwise turn the sum of a whole group into NaN."""
+        if aggregate_spec != "__count":
+            fname, property_name, func = parse_read_group_spec(aggregate_spec)
+            field = self._fields.get(fname)
+            if (
+                isinstance(field, FINITE_FIELDS)
+                and field.store
+                and not property_name
+                and func in FINITE_AGGREGATES
+            ):
+                column = self._field_to_sql(self._table, fname, query)
+                value = SQL(
+                    "CASE WHEN %s::float8 IN ('NaN', 'Infinity', '-Infinity') "
+                    "THEN NULL ELSE %s END",
+                    column,
+                    column,
+                )
+                return SQL(FINITE_AGGREGATES[func], value)
+        return super()._read_group_select(aggregate_spec, query)
 
     @api.model_create_multi
     def create(self, vals_list):

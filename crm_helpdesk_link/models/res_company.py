@@ -3,6 +3,8 @@
 
 from odoo import api, fields, models
 
+from .numeric_guard import FiniteMonetary
+
 
 class ResCompany(models.Model):
     _name = "res.company"
@@ -26,7 +28,7 @@ class ResCompany(models.Model):
         domain="[('type', '=', 'service')]",
         check_company=True,
     )
-    helpdesk_hourly_rate = fields.Monetary(
+    helpdesk_hourly_rate = FiniteMonetary(
         string="Default Support Hourly Rate", currency_field="currency_id"
     )
     helpdesk_upsell_over_quota = fields.Integer(

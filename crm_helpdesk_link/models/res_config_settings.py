@@ -3,6 +3,8 @@
 
 from odoo import fields, models
 
+from .numeric_guard import FiniteMonetary
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -13,7 +15,7 @@ class ResConfigSettings(models.TransientModel):
     helpdesk_billable_product_id = fields.Many2one(
         related="company_id.helpdesk_billable_product_id", readonly=False
     )
-    helpdesk_hourly_rate = fields.Monetary(
+    helpdesk_hourly_rate = FiniteMonetary(
         related="company_id.helpdesk_hourly_rate", readonly=False
     )
     helpdesk_upsell_over_quota = fields.Integer(

@@ -11,3 +11,5 @@ from . import test_ui
 from . import test_isolation
 from . import test_numeric_guard
 from . import test_concurrency
+from . import test_finite_values
+from . import test_tour

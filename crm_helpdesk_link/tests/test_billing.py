@@ -1,10 +1,14 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from datetime import date
+
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import SupportCommon
 
@@ -48,6 +52,8 @@ class TestBilling(SupportCommon):
     @freeze_time("2026-03-10 10:00:00")
     def test_over_quota_on_contract_next_invoice(self):
         self.company.helpdesk_billing_mode = "contract"
+        # the next invoice is March's: the ticket closes in March
+        self.contract.contract_line_ids.recurring_next_date = date(2026, 3, 1)
         self._ticket()
         self._ticket()
         ticket = self._ticket(support_hours=1.5)
@@ -138,3 +144,78 @@ class TestBilling(SupportCommon):
         other.stage_id = self.stage_done
         self.assertEqual(len(other.sudo().invoice_line_ids), 1)
         self.assertEqual(other.billing_state, "invoiced")
+
+    # ------------------------------------------------------------------
+    # What billing users see (issue 21 item 6)
+    # ------------------------------------------------------------------
+
+    @freeze_time("2026-12-10 10:00:00")
+    def test_december_hours_skip_a_september_draft(self):
+        self.company.helpdesk_billing_mode = "contract"
+        september = self.contract.recurring_create_invoice()
+        september.invoice_date = date(2026, 9, 1)
+        self._ticket()
+        self._ticket()
+        ticket = self._ticket(support_hours=1.5)
+        self.assertEqual(ticket.coverage_state, "over_quota")
+        ticket.stage_id = self.stage_done
+        self.assertEqual(len(september.invoice_line_ids), 1)
+        self.assertFalse(ticket.invoice_line_ids)
+        self.assertEqual(ticket.billing_state, "to_invoice")
+        # a draft of the close month takes the hours of the next ticket
+        september.invoice_date = date(2026, 12, 1)
+        other = self._ticket(support_hours=2.0)
+        other.stage_id = self.stage_done
+        self.assertEqual(other.invoice_line_ids.move_id, september)
+        self.assertEqual(other.billing_state, "invoiced")
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_billable_tickets_list(self):
+        """Hours, billing state and amount; billable tickets by default."""
+        billed = self._ticket(partner_id=self.other_customer.id, support_hours=3.0)
+        billed.stage_id = self.stage_done
+        cancelled = self._ticket(partner_id=self.other_customer.id, support_hours=1.0)
+        cancelled.stage_id = self.stage_done
+        cancelled.stage_id = self.stage_cancelled
+        covered = self._ticket(support_hours=1.0)
+        covered.stage_id = self.stage_done
+        self.assertEqual(covered.billing_state, "none")
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "crm_helpdesk_link.helpdesk_ticket_billable_action"
+        )
+        context = safe_eval(action["context"])
+        self.assertEqual(context.get("search_default_billable"), 1)
+        Ticket = self.env["helpdesk.ticket"]
+        search = etree.fromstring(
+            Ticket.get_views([(False, "search")])["views"]["search"]["arch"]
+        )
+        default = safe_eval(search.xpath("//filter[@name='billable']")[0].get("domain"))
+        domain = safe_eval(action["domain"]) + default
+        found = Ticket.search(domain)
+        self.assertIn(billed, found)
+        self.assertNotIn(cancelled, found)
+        self.assertNotIn(covered, found)
+        list_view = dict((mode, vid) for vid, mode in action["views"])["list"]
+        arch = etree.fromstring(Ticket.get_view(list_view, "list")["arch"])
+        columns = [
+            field.get("name")
+            for field in arch.xpath("/list/field")
+            if field.get("column_invisible") not in ("1", "True")
+        ]
+        for name in (
+            "support_hours",
+            "billable_hours",
+            "billing_state",
+            "billable_amount",
+        ):
+            self.assertIn(name, columns)
+        self.assertEqual(billed.billable_amount, 180.0)  # 3 h at the company rate
+
+    def test_hours_shown_as_decimals_as_on_the_invoice(self):
+        """The invoice line's quantity is decimal: the ticket says 2.50, not 02:30."""
+        for model in ("helpdesk.ticket", "helpdesk.support.plan", "contract.contract"):
+            Model = self.env[model]
+            for view_type in ("form", "list"):
+                arch = Model.get_view(view_type=view_type)["arch"]
+                with self.subTest(model=model, view_type=view_type):
+                    self.assertNotIn("float_time", arch)

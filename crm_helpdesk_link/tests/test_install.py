@@ -30,15 +30,11 @@ GROUPS = {
 
 # Each menu of the addon: its parent in the host app and the groups that see it.
 MENUS = {
-    "crm_helpdesk_link.support_plan_menu": {
+    "crm_helpdesk_link.helpdesk_support_plan_menu": {
         "parent": "helpdesk_mgmt.helpdesk_ticket_config_main_menu",
         "groups": [
             "crm_helpdesk_link.group_support_plan_manager",
         ],
-    },
-    "crm_helpdesk_link.helpdesk_support_plan_menu": {
-        "parent": "crm_helpdesk_link.support_plan_menu",
-        "groups": [],
     },
     "crm_helpdesk_link.helpdesk_ticket_sla_report_menu": {
         "parent": "helpdesk_mgmt.helpdesk_ticket_reporting_menu",

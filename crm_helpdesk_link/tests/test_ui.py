@@ -3,6 +3,8 @@
 
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -61,3 +63,38 @@ class TestUi(SupportCommon, HttpCase):
         self.assertEqual(ticket.billing_state, "invoiced")
         self.assertEqual(ticket.invoice_line_ids.quantity, 2.0)
         self.assertEqual(ticket.invoice_line_ids.price_unit, 100.0)
+
+    def test_list_headers_fit(self):
+        """Column headers of plans and coverage are short enough not to be cut."""
+        lists = [
+            ("helpdesk.support.plan", "list", "/list"),
+            ("contract.contract", "form", "//field[@name='support_plan_ids']/list"),
+            (
+                "contract.contract",
+                self.env.ref("crm_helpdesk_link.contract_contract_view_form_coverage"),
+                "//field[@name='support_plan_ids']/list",
+            ),
+            ("helpdesk.ticket", "list", "/list"),
+        ]
+        # the ticket list is helpdesk_mgmt's: the columns this addon adds
+        ours = {"contract_id", "coverage_state", "sla_resolution_deadline"}
+        ours |= {"support_hours", "billing_state"}
+        for model, view, path in lists:
+            Model = self.env[model]
+            if isinstance(view, str):
+                arch = Model.get_view(view_type=view)["arch"]
+            else:
+                arch = Model.get_view(view.id, "form")["arch"]
+            for node in etree.fromstring(arch).xpath(f"{path}/field"):
+                if node.get("column_invisible") in ("1", "True"):
+                    continue
+                if model == "helpdesk.ticket" and node.get("name") not in ours:
+                    continue
+                comodel = Model
+                if path != "/list":
+                    comodel = self.env[Model._fields["support_plan_ids"].comodel_name]
+                label = node.get("string") or comodel._fields[
+                    node.get("name")
+                ]._description_string(self.env)
+                with self.subTest(model=model, field=node.get("name")):
+                    self.assertLessEqual(len(label), 14, label)

@@ -152,3 +152,46 @@ class TestUpsell(SupportCommon):
         self.assertEqual(self.plan.action_view_tickets()["domain"][0][2], self.plan.id)
         self.assertEqual(self.customer.support_plan_count, 1)
         self.assertEqual(self.customer.support_health, "good")
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_upsell_says_what_and_whom(self):
+        """Expected revenue, what raised it, and a to-do for the salesperson."""
+        self.company.helpdesk_upsell_over_quota = 1
+        self.plan.ticket_quota = 1
+        self._ticket()
+        second = self._ticket()
+        lead = self._leads("over_quota")
+        self.assertEqual(lead.helpdesk_ticket_id, second)
+        self.assertEqual(lead.expected_revenue, 500.0)  # the plan's contract line
+        text = lead.description
+        for part in (second.display_name, "Gold", "Gold Contract", "03/01/2026"):
+            self.assertIn(part, text)
+        activity = lead.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.salesperson)
+        self.assertEqual(activity.summary, lead.name)
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_uncovered_and_renewal_upsell_descriptions(self):
+        self.company.helpdesk_upsell_uncovered = 1
+        ticket = self._ticket(partner_id=self.other_customer.id)
+        lead = self._leads("uncovered")
+        self.assertIn(ticket.display_name, lead.description)
+        self.assertIn("Globex", lead.description)
+        self.assertFalse(lead.activity_ids)  # Globex has no salesperson
+        self.company.helpdesk_upsell_expiry_days = 400
+        self.env["contract.contract"]._cron_upsell_expiring()
+        renewal = self._leads("expiry")
+        self.assertEqual(renewal.expected_revenue, 500.0)
+        self.assertIn("Gold Contract", renewal.description)
+        self.assertEqual(renewal.activity_ids.user_id, self.salesperson)
+
+    @freeze_time("2027-01-10 10:00:00")
+    def test_expired_plan_upsell_says_when_it_ended(self):
+        self.company.helpdesk_upsell_uncovered = 1
+        ticket = self._ticket()
+        self.assertEqual(ticket.coverage_state, "expired")
+        lead = self._leads("uncovered")
+        self.assertIn("ended on 12/31/2026", lead.description)
+        self.assertEqual(lead.expected_revenue, 500.0)
+        self.assertEqual(lead.activity_ids.user_id, self.salesperson)

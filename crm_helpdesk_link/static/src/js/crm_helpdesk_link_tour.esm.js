@@ -21,7 +21,7 @@ registry.category("web_tour.tours").add("crm_helpdesk_link_tour", {
         {
             content: "Log the hours spent",
             trigger: ".o_field_widget[name=support_hours] input",
-            run: "edit 02:00",
+            run: "edit 2",
         },
         {
             content: "Close the ticket",
