@@ -278,11 +278,11 @@ class TestStoryTour(StoryMixin, HttpCase):
             click(".o_notebook .nav-link:contains('Coverage')"),
             check(form_field("coverage_state", "Covered")),
             check(form_field("support_plan_id") + " input:value(Story Gold)"),
-            edit(form_field("support_hours") + " input", "6:00"),
+            edit(form_field("support_hours") + " input", "6"),
             click(stage_button(self.stage_done), "Close the ticket"),
             check(current_stage(self.stage_done)),
             check(form_field("billing_state", "On Invoice")),
-            check(form_field("billable_hours") + ":contains('02:00')"),
+            check(form_field("billable_hours") + ":contains('2.00')"),
         ]
         url = f"/odoo/action-helpdesk_mgmt.helpdesk_ticket_action/{ticket.id}"
         self.run_tour("story_support", url, self.support.login, steps)
