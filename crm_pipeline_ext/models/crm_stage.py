@@ -37,6 +37,7 @@ class CrmStage(models.Model):
     # escalation, stage history) reads the same value that drives core's
     # rotting badge. Kept as a stored column so existing data stays.
     expected_days = fields.Integer(
+        string="Expected Days",
         related="rotting_threshold_days",
         readonly=False,
         store=True,

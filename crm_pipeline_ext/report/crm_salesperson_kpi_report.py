@@ -25,7 +25,7 @@ class CrmSalespersonKpiReport(models.Model):
     _order = "date desc, user_id"
     _rec_name = "user_id"
 
-    date = fields.Date(string="Month", readonly=True)
+    date = fields.Date(string="Month Start", readonly=True)
     month_label = fields.Char(
         string="Month",
         compute="_compute_month_label",

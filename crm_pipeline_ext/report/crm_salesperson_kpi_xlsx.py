@@ -24,6 +24,7 @@ COLUMNS = [
     "avg_first_activity_hours",
     "revenue_per_activity",
 ]
+HEADERS = {"date": "month_label"}
 
 
 class CrmSalespersonKpiXlsx(models.AbstractModel):
@@ -47,9 +48,9 @@ class CrmSalespersonKpiXlsx(models.AbstractModel):
         month = workbook.add_format({"num_format": "mmm yyyy"})
         fields_ = objs._fields
         for col, name in enumerate(COLUMNS):
-            sheet.write_string(
-                0, col, fields_[name].get_description(self.env)["string"], bold
-            )
+            # the date cell is the month: headed like the list's Month column
+            label = fields_[HEADERS.get(name, name)].get_description(self.env)
+            sheet.write_string(0, col, label["string"], bold)
         for row, rec in enumerate(
             objs.sorted(lambda r: (r.date, r.user_id.name or "")), 1
         ):

@@ -3,9 +3,9 @@
 """Issue 21: what the users of the pipeline see on their screens."""
 
 import io
-from datetime import timedelta
 import re
 import zipfile
+from datetime import timedelta
 
 from lxml import etree
 
@@ -227,9 +227,7 @@ class TestRealignPreview(TerritoryCommon):
         self.env["crm.lead"].create(
             {"name": "Busy", "user_id": self.manager.id, "type": "lead"}
         )
-        wizard = self.env["crm.territory.realign"].create(
-            {"keep_salesperson": False}
-        )
+        wizard = self.env["crm.territory.realign"].create({"keep_salesperson": False})
         wizard.action_preview()
         self.assertTrue(wizard.line_ids)
         self.assertTrue(all(wizard.line_ids.mapped("new_user_id")))
@@ -252,8 +250,10 @@ class TestReportsReadable(PipelineCommon):
         row = self.rows[:1]
         self.assertTrue(row)
         self.assertIn(str(row.date.year), row.month_label)
-        self.assertEqual(row.with_context(lang="en_US").month_label.split()[0],
-                         row.date.strftime("%B"))
+        self.assertEqual(
+            row.with_context(lang="en_US").month_label.split()[0],
+            row.date.strftime("%B"),
+        )
 
     def test_company_column_and_date_cells(self):
         arch = etree.fromstring(
@@ -283,9 +283,7 @@ class TestReportsReadable(PipelineCommon):
         action = menu.action.with_user(self.salesman).run()
         self.assertEqual(action["type"], "ir.actions.report")
         self.assertEqual(action["report_type"], "xlsx")
-        self.assertEqual(
-            sorted(action["context"]["active_ids"]), sorted(self.rows.ids)
-        )
+        self.assertEqual(sorted(action["context"]["active_ids"]), sorted(self.rows.ids))
 
     def test_no_commit_is_not_zero_percent(self):
         """Commit 0, actual 10,000: "no commit", not 0.00 %."""
@@ -377,8 +375,12 @@ class TestWordsUsersRead(PipelineCommon):
             action.group_ids, self.env.ref("crm_pipeline_ext.group_pipeline_bypass")
         )
         lead = self._lead(user_id=self.bypasser.id)
-        result = action.with_user(self.bypasser).with_context(
-            active_model="crm.lead", active_ids=lead.ids, active_id=lead.id
-        ).run()
+        result = (
+            action.with_user(self.bypasser)
+            .with_context(
+                active_model="crm.lead", active_ids=lead.ids, active_id=lead.id
+            )
+            .run()
+        )
         self.assertEqual(result["res_model"], "crm.stage.gate.bypass")
         self.assertEqual(result["context"]["default_lead_ids"], lead.ids)

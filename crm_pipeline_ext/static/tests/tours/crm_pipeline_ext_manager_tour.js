@@ -30,7 +30,8 @@ registry.category("web_tour.tours").add("crm_pipeline_ext_manager_tour", {
         },
         {
             content: "Open the salesperson KPIs",
-            trigger: ".dropdown-menu .dropdown-item:contains('Salesperson KPIs'):not(:contains('Excel'))",
+            trigger:
+                ".dropdown-menu .dropdown-item:contains('Salesperson KPIs'):not(:contains('Excel'))",
             run: "click",
         },
         {
@@ -62,7 +63,8 @@ registry.category("web_tour.tours").add("crm_pipeline_ext_manager_tour", {
         },
         {
             content: "Salesperson KPIs (Excel) is there",
-            trigger: ".dropdown-menu .dropdown-item:contains('Salesperson KPIs (Excel)')",
+            trigger:
+                ".dropdown-menu .dropdown-item:contains('Salesperson KPIs (Excel)')",
         },
     ],
 });
