@@ -4,3 +4,4 @@
 from . import models
 from . import wizards
 from . import report
+from . import controllers

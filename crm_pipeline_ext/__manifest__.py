@@ -3,7 +3,8 @@
 
 {
     "name": "CRM Pipeline Extensions",
-    "summary": "Stage gates, territories, lead assignment, sales KPIs and forecast",
+    "summary": "Stages that say what they need, leads routed by territory, "
+    "salesperson KPIs and forecast accuracy",
     "version": "19.0.1.0.0",
     "development_status": "Alpha",
     "category": "Sales/CRM",

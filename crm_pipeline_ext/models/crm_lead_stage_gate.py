@@ -1,9 +1,11 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from collections import defaultdict
+
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
@@ -26,6 +28,53 @@ class CrmLead(models.Model):
         "item_id",
         help="Stage gate checklist items this opportunity has completed.",
     )
+    gate_next_hint = fields.Char(
+        string="Next Stage Needs",
+        compute="_compute_gate_next_hint",
+        help="What the gate of the next stage still misses on this opportunity, "
+        "shown on its card before anyone tries to move it.",
+    )
+
+    @api.depends("stage_id", "team_id", "type", "won_status", "checklist_done_ids")
+    def _compute_gate_next_hint(self):
+        """Set-based: the stage order is read once, and each next stage's gate
+        is checked once for all the leads heading to it."""
+        self.gate_next_hint = False
+        leads = self.filtered(
+            lambda lead: lead.id
+            and lead.type == "opportunity"
+            and lead.stage_id
+            and lead.won_status == "pending"
+        )
+        if not leads:
+            return
+        # sudo: the stage order, as the pipeline's columns show it
+        stages = self.env["crm.stage"].sudo().search([])
+        position = {stage.id: index for index, stage in enumerate(stages)}
+        next_stage = {}
+        heading = defaultdict(list)
+        for lead in leads:
+            key = (lead.stage_id.id, lead.team_id.id)
+            if key not in next_stage:
+                next_stage[key] = next(
+                    (
+                        stage
+                        for stage in stages[position.get(key[0], len(stages)) + 1 :]
+                        if not stage.team_ids or key[1] in stage.team_ids.ids
+                    ),
+                    None,
+                )
+            stage = next_stage[key]
+            if stage and stage.has_gate:
+                heading[stage].append(lead.id)
+        for stage, lead_ids in heading.items():
+            failures = self.browse(lead_ids)._get_gate_failures(stage)
+            for lead, missing in failures.items():
+                lead.gate_next_hint = self.env._(
+                    "%(stage)s needs %(missing)s",
+                    stage=stage.name,
+                    missing="; ".join(missing),
+                )
 
     def _get_gate_failures(self, stage):
         """Return {lead: [what is missing]} for the leads failing ``stage``'s gate.

@@ -1,7 +1,12 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from datetime import timedelta
+
+from babel.dates import format_timedelta
+
 from odoo import api, fields, models
+from odoo.tools.misc import babel_locale_parse
 
 
 class CrmLeadStageHistory(models.Model):
@@ -34,6 +39,11 @@ class CrmLeadStageHistory(models.Model):
         readonly=True,
         help="Time spent in the stage the opportunity left.",
     )
+    duration = fields.Char(
+        string="Time in From Stage",
+        compute="_compute_duration",
+        help="Time spent in the stage the opportunity left, in words.",
+    )
     expected_days = fields.Integer(aggregator="avg", readonly=True)
     is_overdue = fields.Boolean(
         string="Left Late",
@@ -47,6 +57,28 @@ class CrmLeadStageHistory(models.Model):
         store=True,
         help="The opportunity moved to a later stage in the pipeline.",
     )
+
+    @api.depends("date", "date_from", "days_in_stage", "stage_from_id")
+    @api.depends_context("lang")
+    def _compute_duration(self):
+        """ "15 minutes", "5 hours", "3 days" rather than 0.01 days; read from
+        the two dates (the stored days are rounded to 2 digits)."""
+        locale = babel_locale_parse(self.env.lang or "en_US")
+        for rec in self:
+            if not rec.stage_from_id:
+                rec.duration = False
+                continue
+            if rec.date and rec.date_from:
+                seconds = (rec.date - rec.date_from).total_seconds()
+            else:
+                seconds = rec.days_in_stage * 86400.0
+            seconds = max(seconds, 0.0)
+            # below a minute the exact seconds say nothing useful
+            rec.duration = format_timedelta(
+                timedelta(seconds=max(seconds, 60.0)),
+                threshold=1.5,
+                locale=locale,
+            )
 
     @api.depends("days_in_stage", "expected_days", "stage_from_id", "stage_to_id")
     def _compute_flags(self):

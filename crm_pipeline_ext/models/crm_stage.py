@@ -6,6 +6,7 @@ from ast import literal_eval
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 
 class CrmStage(models.Model):
@@ -32,16 +33,58 @@ class CrmStage(models.Model):
     checklist_item_ids = fields.One2many(
         "crm.stage.checklist.item", "stage_id", string="Checklist"
     )
+    # One notion with Odoo's own "Days to rot": the suite's SLA (deadline,
+    # escalation, stage history) reads the same value that drives core's
+    # rotting badge. Kept as a stored column so existing data stays.
     expected_days = fields.Integer(
-        help="Days an opportunity is expected to stay in this stage; 0 means no "
-        "limit, at most 36500. Opportunities staying longer are flagged as "
-        "overdue.",
+        string="Expected Days",
+        related="rotting_threshold_days",
+        readonly=False,
+        store=True,
+        help="Days an opportunity is expected to stay in this stage (Odoo's "
+        "Days to rot); 0 means no limit, at most 36500. Opportunities staying "
+        "longer show as rotting and are escalated.",
     )
     has_gate = fields.Boolean(compute="_compute_has_gate", compute_sudo=True)
 
     _expected_days_positive = models.Constraint(
         "CHECK(expected_days >= 0)", "Expected days cannot be negative."
     )
+
+    def init(self):
+        """Align the two day counts of databases where they were separate:
+        the suite's value wins where it was set, else core's is taken."""
+        res = super().init()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_stage SET rotting_threshold_days = expected_days"
+                " WHERE expected_days > 0"
+                " AND rotting_threshold_days IS DISTINCT FROM expected_days"
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_stage SET expected_days = rotting_threshold_days"
+                " WHERE expected_days IS NOT NULL"
+                " AND expected_days IS DISTINCT FROM rotting_threshold_days"
+                " AND rotting_threshold_days >= 0 RETURNING id"
+            )
+        )
+        changed = [row[0] for row in self.env.cr.fetchall()]
+        if changed:
+            # the stored deadlines of the leads in those stages follow
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE crm_lead SET stage_deadline = CASE"
+                    " WHEN s.expected_days > 0 THEN"
+                    " crm_lead.date_last_stage_update"
+                    " + s.expected_days * INTERVAL '1 day' END"
+                    " FROM crm_stage s WHERE s.id = crm_lead.stage_id"
+                    " AND s.id IN %s",
+                    tuple(changed),
+                )
+            )
+        return res
 
     @api.depends("gate_field_ids", "gate_domain", "checklist_item_ids")
     def _compute_has_gate(self):

@@ -39,8 +39,21 @@ class CrmTerritoryMember(models.Model):
     open_lead_count = fields.Integer(
         string="Open Leads",
         compute="_compute_open_lead_count",
-        help="Open leads and opportunities of this salesperson that you can "
-        "see, in the territory's company when it has one.",
+        help="Open leads and opportunities of this salesperson in this "
+        "territory that you can see.",
+    )
+    load_count = fields.Integer(
+        string="Load",
+        compute="_compute_open_lead_count",
+        help="All open leads and opportunities of this salesperson (every "
+        "territory), in the territory's company when it has one: what the "
+        "capacity is compared with.",
+    )
+    is_over_capacity = fields.Boolean(
+        string="Over Capacity",
+        compute="_compute_open_lead_count",
+        help="The salesperson holds more open leads than this capacity: "
+        "routing skips them until some are closed or moved.",
     )
 
     _user_territory_unique = models.Constraint(
@@ -93,14 +106,20 @@ class CrmTerritoryMember(models.Model):
                 ("won_status", "=", "pending"),
                 ("active", "=", True),
             ],
-            ["user_id", "company_id"],
+            ["user_id", "company_id", "territory_id"],
             ["__count"],
         )
         counts = {}
-        for user, company, count in groups:
-            counts[user.id, company.id] = count
-            counts[user.id, None] = counts.get((user.id, None), 0) + count
+        in_territory = {}
+        for user, company, territory, count in groups:
+            for key in ((user.id, company.id), (user.id, None)):
+                counts[key] = counts.get(key, 0) + count
+            key = (user.id, territory.id)
+            in_territory[key] = in_territory.get(key, 0) + count
         for member in self:
-            member.open_lead_count = counts.get(
-                (member.user_id.id, member.company_id.id or None), 0
+            load = counts.get((member.user_id.id, member.company_id.id or None), 0)
+            member.load_count = load
+            member.is_over_capacity = load > member.capacity
+            member.open_lead_count = in_territory.get(
+                (member.user_id.id, member.territory_id.id), 0
             )

@@ -1,8 +1,8 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import fields, models, tools
-from odoo.tools import SQL
+from odoo import api, fields, models, tools
+from odoo.tools import SQL, float_round
 
 
 class CrmForecastAccuracyReport(models.Model):
@@ -35,13 +35,33 @@ class CrmForecastAccuracyReport(models.Model):
         readonly=True,
         aggregator="sum",
         help="Won revenue of the month against the commit forecast frozen "
-        "at the snapshot date.",
+        "at the snapshot date; empty when nothing was committed.",
     )
+    accuracy_display = fields.Char(
+        string="Accuracy",
+        compute="_compute_accuracy_display",
+        help='Won revenue against the commit forecast, or "no commit" when '
+        "nothing was committed (a ratio to zero means nothing).",
+    )
+
+    @api.depends("accuracy", "commit_revenue")
+    @api.depends_context("lang")
+    def _compute_accuracy_display(self):
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        for row in self:
+            if not row.commit_revenue:
+                row.accuracy_display = self.env._("no commit")
+            else:
+                value = float_round(row.accuracy, precision_digits=1)
+                row.accuracy_display = "%s %%" % lang.format(
+                    "%.1f", value, grouping=True
+                )
 
     def _read_group_select(self, aggregate_spec, query):
         if aggregate_spec == "accuracy:sum":
             return SQL(
-                "COALESCE(SUM(%s) * 100.0 / NULLIF(SUM(%s), 0), 0)",
+                # no commit: no ratio (None), never 0 %
+                "SUM(%s) * 100.0 / NULLIF(SUM(%s), 0)",
                 self._field_to_sql(self._table, "actual_revenue", query),
                 self._field_to_sql(self._table, "commit_revenue", query),
             )

@@ -1,8 +1,8 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import fields, models, tools
-from odoo.tools import SQL
+from odoo import api, fields, models, tools
+from odoo.tools import SQL, format_date
 
 # Ratio measures: the value of a group is a ratio of the group's sums, never
 # an average of the rows' ratios.
@@ -25,7 +25,12 @@ class CrmSalespersonKpiReport(models.Model):
     _order = "date desc, user_id"
     _rec_name = "user_id"
 
-    date = fields.Date(string="Month", readonly=True)
+    date = fields.Date(string="Month Start", readonly=True)
+    month_label = fields.Char(
+        string="Month",
+        compute="_compute_month_label",
+        help="The month with its year, in the user's language.",
+    )
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -65,6 +70,24 @@ class CrmSalespersonKpiReport(models.Model):
         help="Won revenue per activity done: fewer contacts closing bigger "
         "deals is more efficient.",
     )
+
+    @api.depends("date")
+    @api.depends_context("lang")
+    def _compute_month_label(self):
+        for row in self:
+            row.month_label = (
+                format_date(self.env, row.date, date_format="MMMM y")
+                if row.date
+                else False
+            )
+
+    @api.model
+    def action_export_xlsx(self):
+        """The workbook of every KPI row the user may read, from the
+        report's menu (the pivot has no selection to export from)."""
+        return self.env.ref("crm_pipeline_ext.crm_salesperson_kpi_xlsx").report_action(
+            self.search([])
+        )
 
     def _read_group_select(self, aggregate_spec, query):
         field, _sep, func = aggregate_spec.partition(":")

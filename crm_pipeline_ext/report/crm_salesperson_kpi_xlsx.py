@@ -1,12 +1,15 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from datetime import datetime, time
+
 from odoo import models
 
 COLUMNS = [
     "date",
     "user_id",
     "team_id",
+    "company_id",
     "lead_count",
     "activity_count",
     "call_count",
@@ -21,6 +24,7 @@ COLUMNS = [
     "avg_first_activity_hours",
     "revenue_per_activity",
 ]
+HEADERS = {"date": "month_label"}
 
 
 class CrmSalespersonKpiXlsx(models.AbstractModel):
@@ -40,11 +44,13 @@ class CrmSalespersonKpiXlsx(models.AbstractModel):
         sheet = workbook.add_worksheet(self.env._("Salesperson KPIs"))
         bold = workbook.add_format({"bold": True})
         number = workbook.add_format({"num_format": "#,##0.00"})
+        # a real date cell (sortable, filterable), shown as the month
+        month = workbook.add_format({"num_format": "mmm yyyy"})
         fields_ = objs._fields
         for col, name in enumerate(COLUMNS):
-            sheet.write_string(
-                0, col, fields_[name].get_description(self.env)["string"], bold
-            )
+            # the date cell is the month: headed like the list's Month column
+            label = fields_[HEADERS.get(name, name)].get_description(self.env)
+            sheet.write_string(0, col, label["string"], bold)
         for row, rec in enumerate(
             objs.sorted(lambda r: (r.date, r.user_id.name or "")), 1
         ):
@@ -54,7 +60,12 @@ class CrmSalespersonKpiXlsx(models.AbstractModel):
                 if kind == "many2one":
                     sheet.write_string(row, col, value.display_name or "")
                 elif kind == "date":
-                    sheet.write_string(row, col, value.isoformat() if value else "")
+                    if value:
+                        sheet.write_datetime(
+                            row, col, datetime.combine(value, time()), month
+                        )
+                    else:
+                        sheet.write_blank(row, col, None)
                 elif kind == "float":
                     sheet.write_number(row, col, value or 0.0, number)
                 elif kind == "integer":

@@ -63,6 +63,10 @@ MENUS = {
         "parent": "crm_pipeline_ext.sales_force_menu",
         "groups": [],
     },
+    "crm_pipeline_ext.crm_salesperson_kpi_report_menu_xlsx": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
     "crm_pipeline_ext.crm_forecast_snapshot_menu": {
         "parent": "crm_pipeline_ext.sales_force_menu",
         "groups": [],

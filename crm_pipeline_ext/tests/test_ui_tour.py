@@ -1,7 +1,7 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -32,3 +32,45 @@ class TestGateTour(HttpCase):
         )
         self.assertEqual(lead.stage_id, stage_open)
         self.assertNotEqual(lead.stage_id, stage_gated)
+
+
+@tagged("post_install", "-at_install")
+class TestManagerTour(HttpCase):
+    def test_manager_tour(self):
+        """A sales manager walks the pipeline (the gate hint on the card)
+        and the KPI report (month with year, company, Excel menu)."""
+        manager = new_test_user(
+            self.env,
+            login="tour_manager",
+            name="Tour Manager",
+            groups="sales_team.group_sale_manager",
+        )
+        Stage = self.env["crm.stage"]
+        stage_open = Stage.create({"name": "Tour Hint Open", "sequence": -2})
+        stage_gated = Stage.create(
+            {
+                "name": "Tour Hint Gated",
+                "sequence": -1,
+                "checklist_item_ids": [(0, 0, {"name": "Tour hint checklist"})],
+            }
+        )
+        Lead = self.env["crm.lead"]
+        values = {
+            "type": "opportunity",
+            "user_id": manager.id,
+            "stage_id": stage_open.id,
+        }
+        Lead.create(dict(values, name="Tour Hint Lead"))
+        Lead.create(
+            dict(
+                values,
+                name="Tour Ready Lead",
+                checklist_done_ids=[(6, 0, stage_gated.checklist_item_ids.ids)],
+            )
+        )
+        # from the home screen: the CRM app opens on the pipeline, with menus
+        self.start_tour(
+            "/odoo",
+            "crm_pipeline_ext_manager_tour",
+            login="tour_manager",
+        )

@@ -36,10 +36,14 @@ class CrmTerritoryRealign(models.TransientModel):
         copy=False,
     )
     move_count = fields.Integer(compute="_compute_move_count")
+    over_capacity_count = fields.Integer(compute="_compute_move_count")
 
     def _compute_move_count(self):
         for wizard in self:
             wizard.move_count = len(wizard.line_ids)
+            wizard.over_capacity_count = len(
+                wizard.line_ids.filtered("is_over_capacity")
+            )
 
     def _open_leads(self):
         return self.env["crm.lead"].search(
@@ -51,6 +55,7 @@ class CrmTerritoryRealign(models.TransientModel):
             "type": "ir.actions.act_window",
             "res_model": self._name,
             "res_id": self.id,
+            "name": self.env._("Realign Territories"),
             "view_mode": "form",
             "target": "new",
         }
@@ -70,6 +75,9 @@ class CrmTerritoryRealign(models.TransientModel):
         )
         lines = []
         for lead, (territory, user) in plan.items():
+            # a realign never takes a lead away from its salesperson to leave
+            # it unassigned: when nobody can take it, it stays with them
+            user = user or lead.user_id
             if lead.territory_id == territory and lead.user_id == user:
                 continue
             if self.territory_ids and not (
@@ -85,6 +93,7 @@ class CrmTerritoryRealign(models.TransientModel):
                     "new_user_id": user.id,
                 }
             )
+        self._set_loads_after(lines)
         self._write_bookkeeping(
             {
                 "line_ids": [(5, 0, 0)] + [(0, 0, vals) for vals in lines],
@@ -92,6 +101,31 @@ class CrmTerritoryRealign(models.TransientModel):
             }
         )
         return self._reopen()
+
+    def _set_loads_after(self, lines):
+        """Add to each line the load its salesperson will carry once every
+        line is applied, against their capacity in the new territory."""
+        Territory = self.env["crm.territory"]
+        Users = self.env["res.users"]
+        users = Users.browse({v["new_user_id"] for v in lines if v["new_user_id"]})
+        # sudo: the loads the routing itself compares with the capacities
+        loads = dict(Territory.sudo()._get_open_loads(users))
+        for vals in lines:
+            if vals["new_user_id"] != vals["old_user_id"]:
+                for key, step in (("new_user_id", 1), ("old_user_id", -1)):
+                    if vals[key]:
+                        loads[vals[key]] = loads.get(vals[key], 0) + step
+        # sudo: the capacities of the members of the target territories
+        members = Territory.sudo().browse({v["new_territory_id"] for v in lines})
+        capacity = {
+            (m.territory_id.id, m.user_id.id): m.capacity for m in members.member_ids
+        }
+        for vals in lines:
+            cap = capacity.get((vals["new_territory_id"], vals["new_user_id"]))
+            load = loads.get(vals["new_user_id"], 0)
+            vals["load_after"] = load if vals["new_user_id"] else 0
+            vals["capacity"] = cap or 0
+            vals["is_over_capacity"] = bool(cap and load > cap)
 
     def action_apply(self):
         self.ensure_one()
@@ -140,3 +174,30 @@ class CrmTerritoryRealignLine(models.TransientModel):
     new_territory_id = fields.Many2one("crm.territory", string="To Territory")
     old_user_id = fields.Many2one("res.users", string="From Salesperson")
     new_user_id = fields.Many2one("res.users", string="To Salesperson")
+    user_kept = fields.Boolean(
+        string="Same Salesperson",
+        compute="_compute_user_kept",
+        help="The lead changes territory and keeps its salesperson.",
+    )
+    load_after = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Open leads the salesperson will hold once the preview is applied.",
+    )
+    capacity = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Capacity of the salesperson in the new territory (0: not a member).",
+    )
+    is_over_capacity = fields.Boolean(
+        string="Over Capacity",
+        readonly=True,
+        copy=False,
+        help="The salesperson will hold more open leads than their capacity.",
+    )
+
+    def _compute_user_kept(self):
+        for line in self:
+            line.user_kept = bool(line.new_user_id) and (
+                line.new_user_id == line.old_user_id
+            )
