@@ -21,11 +21,13 @@ registry.category("web_tour.tours").add("crm_quote_pricer_salesperson_tour", {
         },
         {
             content: "The waterfall starts from the list price",
-            trigger: ".modal .o_pricer_waterfall tr:contains('List price'):contains('1,000.00')",
+            trigger:
+                ".modal .o_pricer_waterfall tr:contains('List price'):contains('1,000.00')",
         },
         {
             content: "... goes through the rate card's rule",
-            trigger: ".modal .o_pricer_waterfall tr:contains('Role catalogue'):contains('950.00')",
+            trigger:
+                ".modal .o_pricer_waterfall tr:contains('Role catalogue'):contains('950.00')",
         },
         {
             content: "... and ends with the salesperson's discount",
@@ -58,7 +60,8 @@ registry.category("web_tour.tours").add("crm_quote_pricer_approver_tour", {
         },
         {
             content: "The waiting quote is listed",
-            trigger: ".o_list_view .o_data_row:contains('Role Customer') td[name='partner_id']",
+            trigger:
+                ".o_list_view .o_data_row:contains('Role Customer') td[name='partner_id']",
             run: "click",
         },
         {
@@ -72,7 +75,8 @@ registry.category("web_tour.tours").add("crm_quote_pricer_production_tour", {
     steps: () => [
         {
             content: "The manufacturing order of the quote is listed with its customer",
-            trigger: ".o_list_view .o_data_row td[name='pricer_partner_id']:contains('Role Customer')",
+            trigger:
+                ".o_list_view .o_data_row td[name='pricer_partner_id']:contains('Role Customer')",
             run: "click",
         },
         {
@@ -104,7 +108,8 @@ registry.category("web_tour.tours").add("crm_quote_pricer_salesperson_es_tour", 
         },
         {
             content: "Spanish labels and number format: the list price",
-            trigger: ".modal .o_pricer_waterfall tr:contains('Precio de tarifa'):contains('1.000,00')",
+            trigger:
+                ".modal .o_pricer_waterfall tr:contains('Precio de tarifa'):contains('1.000,00')",
         },
         {
             content: "... and the salesperson's discount last",
