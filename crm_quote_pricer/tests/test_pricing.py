@@ -244,8 +244,10 @@ class TestPricingMethods(PricerCase):
         order = self._order()
         order.opportunity_id = lead
         order.order_line.price_unit = 150.0
-        lead.action_pricer_price_quotes()
+        action = lead.action_pricer_price_quotes()
         self.assertEqual(order.order_line.price_unit, 90.0)
+        self.assertIn("1 of 1 lines repriced", action["params"]["message"])
+        self.assertEqual(action["params"]["next"]["res_model"], "sale.order")
 
     def test_form_onchange(self):
         self._rule(
