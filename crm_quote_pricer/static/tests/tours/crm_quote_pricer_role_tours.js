@@ -34,6 +34,27 @@ registry.category("web_tour.tours").add("crm_quote_pricer_salesperson_tour", {
             trigger:
                 ".modal .o_pricer_waterfall tr:last-child:contains('discount'):contains('12.00 %'):contains('836.00')",
         },
+        {
+            content: "Close the dialog",
+            trigger: ".modal .btn-close",
+            run: "click",
+        },
+        {
+            content: "The Waterfall button lists the quote's lines",
+            trigger: ".o_form_view button[name='action_pricer_open_waterfall']",
+            run: "click",
+        },
+        {
+            content: "A line of the list opens its waterfall",
+            trigger:
+                ".o_list_view .o_data_row td[name='product_id']:contains('Role press')",
+            run: "click",
+        },
+        {
+            content: "The line's waterfall, discount last",
+            trigger:
+                ".o_form_view .o_pricer_waterfall tr:last-child:contains('discount'):contains('836.00')",
+        },
     ],
 });
 
