@@ -3,7 +3,8 @@
 
 {
     "name": "CRM Quote Pricer",
-    "summary": "Rule-based quote pricing, discount approval, quote to production",
+    "summary": "Price quotes from rate cards, approve discounts beyond authority, "
+    "hand approved quotes to production and billing",
     "version": "19.0.1.0.0",
     "development_status": "Alpha",
     "category": "Sales/Sales",
@@ -11,7 +12,7 @@
     "author": "CRM Suite Contributors",
     "maintainers": ["crm-suite"],
     "license": "AGPL-3",
-    "application": False,
+    "application": True,
     "installable": True,
     "depends": [
         "sale_management",
@@ -25,6 +26,7 @@
         "security/ir.model.access.csv",
         "security/crm_quote_pricer_rules.xml",
         "data/tier_definition_data.xml",
+        "data/res_groups_data.xml",
         "views/crm_quote_price_rule_views.xml",
         "views/crm_quote_authority_views.xml",
         "views/sale_order_views.xml",

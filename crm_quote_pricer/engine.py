@@ -94,7 +94,8 @@ class LineContext:
 
 @dataclass(frozen=True)
 class Step:
-    """One applied rule of the price waterfall."""
+    """One applied rule of the price waterfall. ``method`` is the method's
+    label when priced, ``code`` its key (shown in the reader's language)."""
 
     rule_id: int
     rule: str
@@ -102,6 +103,7 @@ class Step:
     before: float
     after: float
     delta: float
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,7 @@ def price_line(
                 before=before,
                 after=price,
                 delta=round_price(price - before),
+                code=rule.method,
             )
         )
     return PriceResult(

@@ -67,5 +67,7 @@ class CrmLead(models.Model):
         quotes = self.order_ids.filtered(lambda o: o.state in ("draft", "sent"))
         if not quotes:
             return self.action_sale_quotations_new()
-        quotes.action_pricer_price()
-        return self.action_view_sale_quotation()
+        notification = quotes.action_pricer_price()
+        # say what changed, then show the quotes
+        notification["params"]["next"] = self.action_view_sale_quotation()
+        return notification

@@ -43,8 +43,36 @@ class SaleOrder(models.Model):
             lambda line: line in before
             and line.currency_id.compare_amounts(line.price_unit, before[line])
         )
+        voided = repriced.order_id.filtered(
+            lambda o: o.state in ("draft", "sent") and o.review_ids
+        )
         repriced.order_id._pricer_void_approval(self.env._("the quote was repriced"))
-        return True
+        return self._pricer_price_notification(len(before), len(repriced), voided)
+
+    def _pricer_price_notification(self, total, repriced, voided):
+        """What Price Quote changed, told to the user; the form reloads."""
+        if repriced:
+            message = self.env._(
+                "%(repriced)s of %(total)s lines repriced from the rate card.",
+                repriced=repriced,
+                total=total,
+            )
+        else:
+            message = self.env._(
+                "No price changed: the lines already follow the rate card."
+            )
+        if voided:
+            message += " " + self.env._("The approval was withdrawn: request it again.")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Price Quote"),
+                "message": message,
+                "type": "success" if repriced else "info",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_pricer_open_waterfall(self):
         self.ensure_one()
@@ -63,7 +91,8 @@ class SaleOrder(models.Model):
                 )
             ],
             "domain": [("order_id", "=", self.id), ("display_type", "=", False)],
-            "target": "new",
+            # a page of its own: a line opens its waterfall, with the way back
+            "target": "current",
         }
 
     def _pricer_check_may_edit(self, vals):

@@ -88,9 +88,11 @@ class SaleOrder(models.Model):
             .sudo()
             .all_user_ids.filtered(lambda u: u.active and not u.share and u.id != 1)
         )
+        # production's own people first: an administrator holds every
+        # group, and plans production only when nobody else does
         planner = self.company_id.pricer_mo_planning_activity and users.filtered(
             lambda u: self.company_id in u.company_ids
-        ).sorted("id")
+        ).sorted(lambda u: (u._is_admin(), u.id))
         for production in productions:
             production.message_post(
                 body=Markup("<p>%s</p>")
@@ -103,9 +105,12 @@ class SaleOrder(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
             if planner:
-                # the order's responsible when they are in production, else
-                # the first production user of the company
-                responsible = production.user_id & planner or planner[:1]
+                # the order's responsible when they are in production (and
+                # no administrator), else the first production user of the
+                # company
+                responsible = (production.user_id & planner).filtered(
+                    lambda u: not u._is_admin()
+                ) or planner[:1]
                 production.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=responsible.id,

@@ -3,10 +3,11 @@
 
 import math
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import format_amount, formatLang
 
 # Line fields whose change voids an approval of the quote: they decide which
 # price the rate card gives and how far the sold price is from it.
@@ -152,25 +153,103 @@ class SaleOrderLine(models.Model):
             self.product_id and not self.display_type and not self.is_downpayment
         )
 
-    @api.depends("pricer_waterfall", "price_unit", "currency_id")
+    def _pricer_waterfall_steps(self):
+        """The line's waterfall as the reader sees it: the list price, each
+        rule of the rate card, a price set by hand, then the salesperson's
+        discount, each with the unit price it leaves (``amount``) and what it
+        changed (``delta``). Labels are in the reader's language."""
+        self.ensure_one()
+        stored = self.pricer_waterfall or []
+        if not _waterfall_is_valid(stored):
+            stored = []
+        if not stored and not self.discount:
+            return []
+        methods = dict(
+            self.env["crm.quote.price.rule"]
+            ._fields["method"]
+            ._description_selection(self.env)
+        )
+        steps = []
+        for index, step in enumerate(stored):
+            start = index == 0 and not step.get("method")
+            if start:
+                label, detail = self.env._("List price"), ""
+            else:
+                label = step.get("rule") or ""
+                code = step.get("code")
+                detail = (isinstance(code, str) and methods.get(code)) or step.get(
+                    "method"
+                )
+            steps.append(
+                {
+                    "label": label,
+                    "detail": detail,
+                    # the list price is where the waterfall starts, no change
+                    "delta": None if start else step.get("delta") or 0.0,
+                    "amount": step.get("after") or 0.0,
+                }
+            )
+        currency = self.currency_id or self.env.company.currency_id
+        price = self.price_unit
+        if not steps:
+            steps.append(
+                {
+                    "label": self.env._("Unit price"),
+                    "detail": "",
+                    "delta": None,
+                    "amount": price,
+                }
+            )
+        elif currency.compare_amounts(price, steps[-1]["amount"]):
+            steps.append(
+                {
+                    "label": self.env._("Price set by hand"),
+                    "detail": "",
+                    "delta": price - steps[-1]["amount"],
+                    "amount": price,
+                }
+            )
+        if self.discount:
+            net = price * (1 - self.discount / 100.0)
+            steps.append(
+                {
+                    "label": self.env._("Salesperson's discount"),
+                    "detail": f"{formatLang(self.env, self.discount)} %",
+                    "delta": net - price,
+                    "amount": net,
+                }
+            )
+        return steps
+
+    def _pricer_format_delta(self, delta, currency):
+        if delta is None:
+            return ""
+        amount = format_amount(self.env, delta, currency)
+        return f"+{amount}" if delta > 0 else amount
+
+    @api.depends(
+        "pricer_waterfall", "price_unit", "discount", "currency_id", "company_id"
+    )
+    @api.depends_context("lang")
     def _compute_pricer_waterfall_html(self):
         for line in self:
-            steps = line.pricer_waterfall or []
-            if not steps or not _waterfall_is_valid(steps):
+            steps = line._pricer_waterfall_steps()
+            if not steps:
                 line.pricer_waterfall_html = False
                 line.pricer_waterfall_summary = False
                 continue
-            fmt = line.currency_id.format if line.currency_id else str
+            currency = line.currency_id or line.env.company.currency_id
             rows = Markup("").join(
                 Markup(
-                    "<tr><td>%s</td><td>%s</td><td class='text-end'>%s</td>"
-                    "<td class='text-end'>%s</td></tr>"
+                    "<tr><td>%s</td><td class='text-muted'>%s</td>"
+                    "<td class='text-end text-nowrap'>%s</td>"
+                    "<td class='text-end text-nowrap fw-bold'>%s</td></tr>"
                 )
                 % (
-                    escape(step.get("rule") or ""),
-                    escape(step.get("method") or ""),
-                    fmt(step.get("delta") or 0.0),
-                    fmt(step.get("after") or 0.0),
+                    step["label"],
+                    step["detail"],
+                    line._pricer_format_delta(step["delta"], currency),
+                    format_amount(line.env, step["amount"], currency),
                 )
                 for step in steps
             )
@@ -179,15 +258,38 @@ class SaleOrderLine(models.Model):
                 "<th>%s</th><th>%s</th><th class='text-end'>%s</th>"
                 "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
             ) % (
-                self.env._("Rule"),
-                self.env._("Method"),
-                self.env._("Change"),
-                self.env._("Price"),
+                line.env._("Step"),
+                line.env._("How"),
+                line.env._("Change"),
+                line.env._("Unit Price"),
                 rows,
             )
             line.pricer_waterfall_summary = " → ".join(
-                f"{step.get('rule')}: {step.get('after'):.2f}" for step in steps
+                f"{step['label']}: {format_amount(line.env, step['amount'], currency)}"
+                for step in steps
             )
+
+    def action_pricer_open_line_waterfall(self):
+        """The line's waterfall, step by step, in a dialog."""
+        self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Price Waterfall"),
+            "res_model": "sale.order.line",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref(
+                        "crm_quote_pricer.sale_order_line_view_form_pricer"
+                    ).id,
+                    "form",
+                )
+            ],
+            "target": "new",
+        }
 
     @api.constrains("pricer_waterfall")
     def _check_pricer_waterfall(self):

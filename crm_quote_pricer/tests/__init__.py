@@ -8,3 +8,4 @@ from . import test_approval
 from . import test_flow
 from . import test_lead_production
 from . import test_tour
+from . import test_views

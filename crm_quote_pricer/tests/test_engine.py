@@ -198,6 +198,7 @@ class TestEngineChain(EngineCase):
                 before=100.0,
                 after=90.0,
                 delta=-10.0,
+                code="list_discount",
             ),
         )
 
@@ -226,6 +227,7 @@ class TestEngineChain(EngineCase):
                         "before": 100.0,
                         "after": 90.0,
                         "delta": -10.0,
+                        "code": "list_discount",
                     }
                 ],
             },

@@ -57,6 +57,9 @@ class TestFlow(PricerCase):
         activity = production.activity_ids
         self.assertEqual(len(activity), 1)
         self.assertTrue(activity.user_id.has_group("mrp.group_mrp_user"))
+        # a production user, not the administrator (who holds every group)
+        self.assertTrue(self.env.ref("base.user_admin").has_group("mrp.group_mrp_user"))
+        self.assertFalse(activity.user_id._is_admin())
         self.assertIn(self.env.company, activity.user_id.company_ids)
         self.assertIn(
             self.production_manager.partner_id,
@@ -75,6 +78,13 @@ class TestFlow(PricerCase):
             .search(literal_eval(action.domain))
         )
         self.assertIn(down_payment, moves)
+        # each row names its quote
+        arch = (
+            self.env["account.move"]
+            .with_user(self.billing_user)
+            .get_views([(action.view_id.id, "list")])["views"]["list"]["arch"]
+        )
+        self.assertIn('name="pricer_sale_order_id"', arch)
         # billing posts it: sale rewrites the down payment line's price as
         # the billing user, which is no repricing of the quote
         down_payment.with_user(self.billing_user).action_post()

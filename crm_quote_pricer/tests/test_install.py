@@ -60,6 +60,10 @@ MENUS = {
         "parent": "crm_quote_pricer.pricing_menu",
         "groups": [],
     },
+    "crm_quote_pricer.sale_order_pricer_to_approve_menu": {
+        "parent": "sale.sale_order_menu",
+        "groups": ["crm_quote_pricer.group_quote_approver"],
+    },
     "crm_quote_pricer.account_move_pricer_to_invoice_menu": {
         "parent": "sale.menu_sale_invoicing",
         "groups": ["account.group_account_invoice"],

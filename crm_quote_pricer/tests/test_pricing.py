@@ -165,12 +165,58 @@ class TestPricingMethods(PricerCase):
         self.assertEqual(line.pricer_waterfall[1]["rule"], "Spring")
         self.assertIn("Spring", line.pricer_waterfall_html)
 
+    def test_waterfall_steps_localized_to_discount(self):
+        """Steps from the list price to the salesperson's discount, in the
+        reader's language and number format."""
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_quote_pricer"], ["es_ES"], overwrite=True
+        )
+        self.product.list_price = 1200.0
+        self._rule(name="Spring", percent=10.0)
+        line = self._price()
+        line.discount = 5.0
+        steps = line._pricer_waterfall_steps()
+        self.assertEqual(
+            [step["label"] for step in steps],
+            ["List price", "Spring", "Salesperson's discount"],
+        )
+        self.assertEqual([step["amount"] for step in steps], [1200.0, 1080.0, 1026.0])
+        self.assertAlmostEqual(steps[-1]["delta"], -54.0)
+        html = line.with_context(lang="es_ES").pricer_waterfall_html
+        self.assertIn("1.200,00", html)
+        self.assertIn("1.026,00", html)
+        self.assertRegex(html, r"-[^<]*54,00")
+        self.assertIn("5,00 %", html)
+        self.assertIn("Precio de tarifa", html)
+        self.assertIn("Descuento del comercial", html)
+        self.assertIn("Precio de tarifa menos %", html)
+        self.assertNotIn("1200.00", html)
+        # a price set by hand shows as its own step before the discount
+        line.price_unit = 1100.0
+        steps = line._pricer_waterfall_steps()
+        self.assertEqual(steps[-2]["label"], "Price set by hand")
+        self.assertAlmostEqual(steps[-2]["delta"], 20.0)
+        self.assertAlmostEqual(steps[-1]["amount"], 1045.0)
+
+    def test_line_opens_its_waterfall(self):
+        self._rule(percent=10.0)
+        line = self._price()
+        action = line.with_user(self.salesman).action_pricer_open_line_waterfall()
+        self.assertEqual((action["res_model"], action["res_id"]), (line._name, line.id))
+        self.assertEqual(action["target"], "new")
+
     def test_price_quote_action_overrides_manual_price(self):
         self._rule(percent=10.0)
         order = self._order()
         order.order_line.price_unit = 120.0
-        order.action_pricer_price()
+        action = order.action_pricer_price()
         self.assertEqual(order.order_line.price_unit, 90.0)
+        # the user is told what changed
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("1 of 1 lines repriced", action["params"]["message"])
+        action = order.action_pricer_price()
+        self.assertIn("No price changed", action["params"]["message"])
         action = order.action_pricer_open_waterfall()
         self.assertEqual(action["res_model"], "sale.order.line")
 
@@ -198,8 +244,10 @@ class TestPricingMethods(PricerCase):
         order = self._order()
         order.opportunity_id = lead
         order.order_line.price_unit = 150.0
-        lead.action_pricer_price_quotes()
+        action = lead.action_pricer_price_quotes()
         self.assertEqual(order.order_line.price_unit, 90.0)
+        self.assertIn("1 of 1 lines repriced", action["params"]["message"])
+        self.assertEqual(action["params"]["next"]["res_model"], "sale.order")
 
     def test_form_onchange(self):
         self._rule(
