@@ -18,4 +18,3 @@ from . import report_saleorder
 from . import tier_review
 from . import res_company
 from . import res_config_settings
-from . import comment_wizard

@@ -4,7 +4,7 @@
 from odoo import models
 from odoo.exceptions import AccessError
 
-from .review_guard import review_change_allowed
+from ..models.review_guard import review_change_allowed
 
 
 class CommentWizard(models.TransientModel):
