@@ -4,7 +4,7 @@
 import ast
 import io
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 from freezegun import freeze_time
 
@@ -250,6 +250,54 @@ class TestSegment(SegmentationCommon):
         # 5 invoices, 4300 net, 2 days ago: 543
         self.assertEqual(moved.to_class_id, self.loyal)
         self.assertEqual(moved.partner_count, 1)
+        # the pivot shows class names only: its title says which axis is which
+        self.assertEqual(
+            action["name"],
+            f"Rows: class in {snap1.display_name}. "
+            f"Columns: class in {snap2.display_name}",
+        )
+
+    def test_snapshot_name_says_what_and_when(self):
+        """Named after the segment, the date and the time it was taken, in
+        the reader's time zone and date format; not "Snapshot <date>"."""
+        seg = self._segment(name="Seg Test")
+        other = self._segment(name="Seg Other")
+        third = self._segment(name="Seg Third")
+        Snapshot = self.env["crm.segment.snapshot"]
+        with freeze_time("2026-07-01 10:30:00"):
+            one = Snapshot.create({"segment_ids": seg.ids})
+            self.assertEqual(one.name, "Seg Test, 07/01/2026")
+            one.action_take()
+            two = Snapshot.create({"segment_ids": (seg | other).ids})
+            two.action_take()
+            three = Snapshot.create({"segment_ids": (seg | other | third).ids})
+            three.action_take()
+        self.assertEqual(one.taken_at, datetime(2026, 7, 1, 10, 30))
+        madrid = one.with_context(tz="Europe/Madrid")
+        self.assertEqual(madrid.name, "Seg Test, 07/01/2026 at 12:30 PM")
+        self.assertEqual(madrid.display_name, "Seg Test, 07/01/2026 at 12:30 PM")
+        self.assertEqual(
+            two.with_context(tz="UTC").name,
+            "Seg Other and Seg Test, 07/01/2026 at 10:30 AM",
+        )
+        self.assertEqual(
+            three.with_context(tz="UTC").name, "3 segments, 07/01/2026 at 10:30 AM"
+        )
+        self.assertEqual(Snapshot.create({}).name[:14], "All segments, ")
+        self.assertIn(three, Snapshot.search([("name", "ilike", "Seg Third")]))
+        self.assertNotIn(one, Snapshot.search([("name", "ilike", "Seg Third")]))
+        # in Spanish: words, date format and segment names
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_segmentation"], ["es_ES"], overwrite=True
+        )
+        seg.with_context(lang="es_ES").name = "Seg Prueba"
+        spanish = three.with_context(lang="es_ES", tz="UTC")
+        self.assertEqual(spanish.name, "3 segmentos, 01/07/2026 a las 10:30")
+        self.assertEqual(
+            two.with_context(lang="es_ES", tz="UTC").name,
+            "Seg Other y Seg Prueba, 01/07/2026 a las 10:30",
+        )
 
     @freeze_time("2026-07-01")
     def test_snapshot_cron_period(self):
