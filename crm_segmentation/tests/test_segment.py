@@ -7,6 +7,7 @@ import zipfile
 from datetime import date, datetime
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
@@ -183,6 +184,53 @@ class TestSegment(SegmentationCommon):
         category = lines.filtered(lambda x: x.kind == "category")
         self.assertEqual(category.name, self.category.display_name)
         self.assertAlmostEqual(category.value, 65500.0)
+        # members are counted in whole numbers, revenue is money in the
+        # company's currency
+        self.assertEqual((country.country_id, country.member_count), (self.spain, 2))
+        self.assertEqual(country.label, "Spain")
+        self.assertEqual(industry.member_count, 1)
+        self.assertEqual(
+            (category.category_id, category.revenue), (self.category, 65500.0)
+        )
+        self.assertEqual(category.currency_id, self.env.company.currency_id)
+        self.assertEqual(country._fields["member_count"].type, "integer")
+        self.assertEqual(category._fields["revenue"].type, "monetary")
+        # country names in the reader's language
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(["base"], ["es_ES"])
+        self.assertEqual(country.with_context(lang="es_ES").label, "España")
+        # the persona as a chart
+        action = seg.with_context(persona_kind="country").action_view_persona_chart()
+        self.assertEqual(action["context"]["graph_groupbys"], ["country_id"])
+        self.assertEqual(action["context"]["graph_measure"], "member_count")
+        groups = self.env["crm.segment.persona.line"]._read_group(
+            action["domain"], ["country_id"], ["member_count:sum"]
+        )
+        self.assertEqual(groups, [(self.spain, 2)])
+        action = seg.with_context(persona_kind="category").action_view_persona_chart()
+        self.assertEqual(action["context"]["graph_measure"], "revenue")
+
+    def test_rfm_class_list_tells_min_from_max(self):
+        """Short headers, each bound its own: no "Recency F..." twice."""
+        arch = etree.fromstring(
+            self.env["crm.rfm.class"].get_view(view_type="list")["arch"]
+        )
+        headers = {
+            node.get("name"): node.get("string")
+            for node in arch.iter("field")
+            if node.get("name", "")[1:] in ("_min", "_max")
+        }
+        self.assertEqual(
+            headers,
+            {
+                "r_min": "R Min",
+                "r_max": "R Max",
+                "f_min": "F Min",
+                "f_max": "F Max",
+                "m_min": "M Min",
+                "m_max": "M Max",
+            },
+        )
 
     def test_persona_several_segments(self):
         """Segments computed together each get their own persona."""
