@@ -299,11 +299,12 @@ class TestSegment(SegmentationCommon):
         self.assertEqual(moved.to_class_id, self.loyal)
         self.assertEqual(moved.partner_count, 1)
         # the pivot shows class names only: its title says which axis is which
-        self.assertEqual(
-            action["name"],
+        title = (
             f"Rows: class in {snap1.display_name}. "
-            f"Columns: class in {snap2.display_name}",
+            f"Columns: class in {snap2.display_name}"
         )
+        # the web client shows the display name
+        self.assertEqual((action["name"], action["display_name"]), (title, title))
 
     def test_snapshot_name_says_what_and_when(self):
         """Named after the segment, the date and the time it was taken, in

@@ -61,9 +61,12 @@ class TestTour(HttpCase):
             }
         )
         segment.action_compute()
-        self.env["crm.segment.snapshot"].create(
-            {"segment_ids": segment.ids}
-        ).action_take()
+        Snapshot = self.env["crm.segment.snapshot"]
+        earlier = Snapshot.create({"segment_ids": segment.ids})
+        # sudo: an earlier date and time, as the scheduler would have taken it
+        earlier.sudo().write({"date": "2026-11-01", "taken_at": "2026-11-01 09:00:00"})
+        earlier.action_take()
+        Snapshot.create({"segment_ids": segment.ids}).action_take()
         self.start_tour(
             "/odoo/action-crm_segmentation.crm_segment_action",
             "crm_segmentation_es_tour",

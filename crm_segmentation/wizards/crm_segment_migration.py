@@ -106,7 +106,7 @@ class CrmSegmentMigration(models.TransientModel):
         )
         action["domain"] = [("wizard_id", "=", self.id)]
         # the pivot shows class names only: the title says which axis is which
-        action["name"] = self.env._(
+        action["name"] = action["display_name"] = self.env._(
             "Rows: class in %(from)s. Columns: class in %(to)s",
             **{"from": self.snapshot_from_id.display_name},
             to=self.snapshot_to_id.display_name,
