@@ -3,7 +3,8 @@
 
 {
     "name": "CRM Segmentation",
-    "summary": "RFM scores, rule-based segments and snapshots that drive campaigns",
+    "summary": "Score customers, group them into segments, follow them over "
+    "time and reach them by mail, calls or leads",
     "version": "19.0.1.0.0",
     "development_status": "Alpha",
     "category": "Marketing",
@@ -11,7 +12,7 @@
     "author": "CRM Suite Contributors",
     "maintainers": ["crm-suite"],
     "license": "AGPL-3",
-    "application": False,
+    "application": True,
     "installable": True,
     "depends": [
         "crm",
@@ -29,6 +30,7 @@
         "views/crm_rfm_config_views.xml",
         "views/crm_rfm_class_views.xml",
         "views/crm_rfm_score_views.xml",
+        "views/crm_segment_persona_line_views.xml",
         "views/crm_segment_views.xml",
         "views/crm_segment_member_views.xml",
         "views/crm_segment_snapshot_views.xml",

@@ -3,9 +3,12 @@
 
 import logging
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -127,5 +130,112 @@ class CrmRfmConfig(models.Model):
             ]
         )
         segments._recompute()
-        self.env["crm.segment.snapshot"].create({}).action_take()
+        self._demo_snapshot_history(company)
         return True
+
+    @api.model
+    def _demo_snapshot_history(self, company, months=12, seed=7):
+        """A year of monthly snapshots, so that the trend graph draws lines
+        and the migration matrix has something to compare: this month's is
+        taken for real; each earlier one holds the customers invoiced by
+        then, with the metrics of their invoices up to that day, while their
+        classes drift back in time one neighbouring class at a time."""
+        rng = random.Random(seed)
+        today = fields.Date.context_today(self)
+        segments = self.env["crm.segment"].search([("company_id", "=", company.id)])
+        classes = self.env["crm.rfm.class"].search(
+            [("company_id", "in", [company.id, False])]
+        )
+        scores = self.env["crm.rfm.score"].search(
+            [("company_id", "=", company.id), ("class_id", "!=", False)]
+        )
+        invoices = {}
+        for partner_id, day, move_type, amount in self.env.execute_query(
+            SQL(
+                """SELECT commercial_partner_id, invoice_date, move_type,
+                          amount_untaxed_signed
+                     FROM account_move
+                    WHERE company_id = %s AND state = 'posted'
+                      AND move_type IN ('out_invoice', 'out_refund')""",
+                company.id,
+            )
+        ):
+            invoices.setdefault(partner_id, []).append((day, move_type, amount))
+        members = {seg: set(seg.member_ids.partner_id.ids) for seg in segments}
+        class_of = {score.partner_id.id: score.class_id for score in scores}
+        # sudo: the demo writes the snapshots' bookkeeping (dates, lines,
+        # counts) that only the snapshot's own code writes otherwise
+        Snapshot = self.env["crm.segment.snapshot"].sudo()
+        # sudo: the lines of those demo snapshots, as their INSERT writes them
+        Line = self.env["crm.segment.snapshot.line"].sudo()
+        history = []
+        for back in range(1, months):
+            day = today - relativedelta(months=back)
+            for partner_id, klass in class_of.items():
+                if rng.random() < 0.25:
+                    index = list(classes).index(klass) + rng.choice((-1, 1))
+                    class_of[partner_id] = classes[min(max(index, 0), len(classes) - 1)]
+            history.append((day, dict(class_of)))
+        for day, classes_then in reversed(history):
+            snapshot = Snapshot.create(
+                {
+                    "company_id": company.id,
+                    "date": day,
+                    "trigger": "cron",
+                    "segment_ids": [Command.set(segments.ids)],
+                }
+            )
+            vals = []
+            for score in scores:
+                partner = score.partner_id
+                past = [row for row in invoices.get(partner.id, []) if row[0] <= day]
+                if not past:
+                    continue  # not a customer yet
+                klass = classes_then[partner.id]
+                if klass == score.class_id:
+                    r, f, m = score.r_score, score.f_score, score.m_score
+                else:
+                    r, f, m = (
+                        rng.randint(low, high)
+                        for low, high in (
+                            (klass.r_min, klass.r_max),
+                            (klass.f_min, klass.f_max),
+                            (klass.m_min, klass.m_max),
+                        )
+                    )
+                for seg in segments:
+                    if seg.class_ids:
+                        if klass not in seg.class_ids:
+                            continue
+                    elif partner.id not in members[seg]:
+                        continue
+                    vals.append(
+                        {
+                            "snapshot_id": snapshot.id,
+                            "date": day,
+                            "segment_id": seg.id,
+                            "segment_name": seg.name,
+                            "partner_id": partner.id,
+                            "class_id": klass.id,
+                            "rfm_code": f"{r}{f}{m}",
+                            "r_score": r,
+                            "f_score": f,
+                            "m_score": m,
+                            "recency_days": (day - max(row[0] for row in past)).days,
+                            "frequency": sum(
+                                1 for row in past if row[1] == "out_invoice"
+                            ),
+                            "monetary": sum(row[2] for row in past),
+                        }
+                    )
+            Line.create(vals)
+            snapshot.write(
+                {
+                    "state": "done",
+                    "line_count": len(vals),
+                    "taken_at": datetime.combine(day, time(3, 0)),
+                }
+            )
+        self.env["crm.segment.snapshot"].create(
+            {"company_id": company.id}
+        ).action_take()

@@ -156,9 +156,12 @@ class CrmSegment(models.Model):
             with self.env.cr.savepoint():
                 return self._sync_mailing_list()
         except (UserError, ValidationError) as error:
-            if isinstance(error, AccessError) and not scheduled:
-                raise
-            message = str(error)
+            if isinstance(error, AccessError):
+                if not scheduled:
+                    raise self._sync_rights_error() from None
+                message = str(self._sync_rights_error())
+            else:
+                message = str(error)
             # sudo: error report on a segment the user may only read
             self.sudo().write(
                 {
@@ -180,13 +183,34 @@ class CrmSegment(models.Model):
         """The caller may read the segment and maintain its mailing list:
         checked before anything is written, sudo bookkeeping included."""
         self.check_access("read")
-        if self.mailing_list_id:
-            self.mailing_list_id.check_access("write")
-        else:
-            self.env["mailing.list"].check_access("create")
-        self.env["mailing.contact"].check_access("create")
-        self.env["mailing.subscription"].check_access("unlink")
+        try:
+            if self.mailing_list_id:
+                self.mailing_list_id.check_access("write")
+            else:
+                self.env["mailing.list"].check_access("create")
+            self.env["mailing.contact"].check_access("create")
+            self.env["mailing.subscription"].check_access("unlink")
+        except AccessError:
+            raise self._sync_rights_error() from None
         self._check_mailing_list_company()
+
+    def _sync_rights_error(self):
+        """What a user without mailing rights reads instead of the ORM's
+        technical refusal: what failed, and what to do about it."""
+        group = self.env.ref(
+            "mass_mailing.group_mass_mailing_user", raise_if_not_found=False
+        )
+        return AccessError(
+            self.env._(
+                "The mailing list of segment %(segment)s was not synced: "
+                "%(user)s may not update mailing lists. Ask an administrator "
+                "to give %(user)s the access right %(group)s, or sync the "
+                "segment as a user who has it.",
+                segment=self.name,
+                user=self.env.user.name,
+                group=group.display_name if group else self.env._("Email Marketing"),
+            )
+        )
 
     def action_sync_mailing_list(self):
         self.ensure_one()

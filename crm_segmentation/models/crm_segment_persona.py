@@ -4,6 +4,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .crm_segment_persona_line import KIND_FIELDS
+
 PERSONA_TOP = 5
 
 
@@ -138,17 +140,64 @@ class CrmSegment(models.Model):
         Line.sudo().create(lines)
 
     def _persona_lines(self, kind, names, rows, total):
-        """``names``: {record id: display name} of the ``kind`` records."""
+        """``names``: {record id: display name} of the ``kind`` records.
+        Industries and countries count members, categories sum revenue."""
+        amount = "revenue" if kind == "category" else "member_count"
         return [
             {
                 "segment_id": self.id,
                 "kind": kind,
                 "name": names.get(rid) or "",
+                KIND_FIELDS[kind]: rid,
                 "value": float(value or 0.0),
+                amount: float(value or 0.0) if kind == "category" else int(value or 0),
                 "share": 100.0 * float(value or 0.0) / float(total) if total else 0.0,
             }
             for rid, value in rows
         ]
+
+    def action_view_persona_chart(self):
+        """The persona's countries, industries or product categories as a
+        chart: members per country or industry, revenue per category."""
+        self.ensure_one()
+        # a view of this record: for those who may read it
+        self.check_access("read")
+        kind = self.env.context.get("persona_kind", "country")
+        if kind not in KIND_FIELDS:
+            kind = "country"
+        kinds = dict(
+            self.env["crm.segment.persona.line"]
+            ._fields["kind"]
+            ._description_selection(self.env)
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "%(segment)s: %(kind)s", segment=self.display_name, kind=kinds[kind]
+            ),
+            "res_model": "crm.segment.persona.line",
+            "view_mode": "graph,list",
+            "views": [
+                (
+                    self.env.ref(
+                        "crm_segmentation.crm_segment_persona_line_view_graph"
+                    ).id,
+                    "graph",
+                ),
+                (
+                    self.env.ref(
+                        "crm_segmentation.crm_segment_persona_line_view_list"
+                    ).id,
+                    "list",
+                ),
+            ],
+            "domain": [("segment_id", "=", self.id), ("kind", "=", kind)],
+            "context": {
+                "graph_groupbys": [KIND_FIELDS[kind]],
+                "graph_measure": "revenue" if kind == "category" else "member_count",
+                "graph_mode": "bar" if kind == "category" else "pie",
+            },
+        }
 
     def action_compute_persona(self):
         self.check_access("write")

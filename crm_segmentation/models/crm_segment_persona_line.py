@@ -1,7 +1,14 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import fields, models
+from odoo import api, fields, models
+
+# the record of each kind of persona line
+KIND_FIELDS = {
+    "industry": "industry_id",
+    "country": "country_id",
+    "category": "category_id",
+}
 
 
 class CrmSegmentPersonaLine(models.Model):
@@ -22,10 +29,26 @@ class CrmSegmentPersonaLine(models.Model):
         ],
         required=True,
     )
-    name = fields.Char(required=True)
+    # the name in the language of whoever computed the persona
+    name = fields.Char("Name When Computed", required=True)
+    industry_id = fields.Many2one("res.partner.industry", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
+    category_id = fields.Many2one("product.category", readonly=True)
+    # the name of the country, industry or category in the reader's language
+    label = fields.Char("Name", compute="_compute_label")
     value = fields.Float(
         allow_negative=True,  # net revenue of a category can be negative
         help="Members for industries and countries, net revenue for product "
         "categories.",
     )
+    member_count = fields.Integer("Members", readonly=True)
+    revenue = fields.Monetary("Net Revenue", readonly=True, allow_negative=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
     share = fields.Float("Share (%)", allow_negative=True)
+
+    @api.depends("name", "industry_id", "country_id", "category_id")
+    @api.depends_context("lang")
+    def _compute_label(self):
+        for line in self:
+            record = line[KIND_FIELDS[line.kind]] if line.kind else None
+            line.label = record.display_name if record else line.name

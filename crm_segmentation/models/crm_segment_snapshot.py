@@ -3,7 +3,8 @@
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.fields import Domain
+from odoo.tools import SQL, format_date, format_list, format_time
 
 
 class CrmSegmentSnapshot(models.Model):
@@ -15,10 +16,12 @@ class CrmSegmentSnapshot(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name", store=True, readonly=False)
+    # what was photographed and when, in the reader's language and time zone
+    name = fields.Char(compute="_compute_name", search="_search_name")
     date = fields.Date(
         required=True, default=fields.Date.context_today, readonly=True, tracking=True
     )
+    taken_at = fields.Datetime("Taken On", readonly=True, copy=False)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
@@ -43,11 +46,39 @@ class CrmSegmentSnapshot(models.Model):
     line_ids = fields.One2many("crm.segment.snapshot.line", "snapshot_id")
     line_count = fields.Integer(readonly=True)
 
-    @api.depends("date")
+    @api.depends("date", "taken_at", "segment_ids.name")
+    @api.depends_context("lang", "tz")
     def _compute_name(self):
+        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
         for rec in self:
-            if not rec.name:
-                rec.name = self.env._("Snapshot %(date)s", date=rec.date)
+            segments = rec.segment_ids
+            if not segments:
+                what = self.env._("All segments")
+            elif len(segments) <= 2:
+                what = format_list(self.env, sorted(segments.mapped("name")))
+            else:
+                what = self.env._("%(count)s segments", count=len(segments))
+            if rec.taken_at:
+                rec.name = self.env._(
+                    "%(segments)s, %(date)s at %(time)s",
+                    segments=what,
+                    date=format_date(self.env, rec.date),
+                    time=format_time(
+                        self.env, rec.taken_at, tz=tz, time_format="short"
+                    ),
+                )
+            else:
+                rec.name = self.env._(
+                    "%(segments)s, %(date)s",
+                    segments=what,
+                    date=format_date(self.env, rec.date),
+                )
+
+    def _search_name(self, operator, value):
+        """By the name of a photographed segment (the date has its own field)."""
+        if operator in ("ilike", "=ilike", "like") and not value:
+            return Domain.TRUE
+        return Domain("segment_ids.name", operator, value)
 
     def action_take(self):
         """Copy members and their scores in one INSERT ... SELECT."""
@@ -94,7 +125,13 @@ class CrmSegmentSnapshot(models.Model):
             snap.segment_ids = segments
             # sudo: the snapshot's own bookkeeping (read-only fields), after
             # the write right on it was checked above
-            snap.sudo().write({"state": "done", "line_count": count})
+            snap.sudo().write(
+                {
+                    "state": "done",
+                    "line_count": count,
+                    "taken_at": snap.taken_at or fields.Datetime.now(),
+                }
+            )
             config = self.env["crm.rfm.config"]._get_for_company(snap.company_id)
             # sudo: bookkeeping of the snapshot period on the settings row
             config.sudo().last_snapshot_date = snap.date

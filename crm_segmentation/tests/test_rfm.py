@@ -1,8 +1,10 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -256,7 +258,29 @@ class TestRfm(SegmentationCommon):
         self.assertEqual(self.config.last_run_count, 24)
 
     def test_demo_data(self):
-        self.assertTrue(self.env["crm.rfm.config"]._demo_populate(count=12))
+        self.assertTrue(self.env["crm.rfm.config"]._demo_populate(count=30))
+        # a year of monthly snapshots: the trend graph draws a line
+        snapshots = self.env["crm.segment.snapshot"].search(
+            [("company_id", "=", self.env.company.id)]
+        )
+        today = fields.Date.context_today(snapshots)
+        self.assertEqual(
+            snapshots.mapped("date"),
+            [today - relativedelta(months=back) for back in range(12)],
+        )
+        self.assertEqual(set(snapshots.mapped("state")), {"done"})
+        self.assertTrue(all(snapshots.mapped("taken_at")))
+        counts = snapshots.mapped("line_count")
+        self.assertEqual(
+            counts,
+            [len(snap.line_ids) for snap in snapshots],
+        )
+        self.assertGreater(len(set(counts)), 3, "counts vary from month to month")
+        self.assertLess(counts[-1], counts[0], "the customer base grew")
+        trend = self.env["crm.segment.snapshot.line"]._read_group(
+            [("snapshot_id", "in", snapshots.ids)], ["date:month"], ["__count"]
+        )
+        self.assertEqual(len(trend), 12)
         segments = self.env["crm.segment"].search([("name", "=", "Big Spenders")])
         self.assertTrue(segments.last_computed)
         self.assertGreaterEqual(

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import SegmentationCommon
 
@@ -40,6 +41,9 @@ class TestRoles(SegmentationCommon):
             company_id=cls.other_company.id,
             company_ids=[cls.other_company.id],
         )
+        cls.mailing_group = cls.env.ref(
+            "mass_mailing.group_mass_mailing_user"
+        ).display_name
 
     def test_marketing_user(self):
         seg = self.segment.with_user(self.marketing)
@@ -74,13 +78,45 @@ class TestRoles(SegmentationCommon):
             groups="crm_segmentation.group_segmentation_user",
         )
         messages = len(self.segment.message_ids)
-        with self.assertRaises(AccessError):
+        with self.assertRaises(AccessError) as caught:
             self.segment.with_user(analyst).action_sync_mailing_list()
+        # what failed and what to do, not the ORM's technical refusal
+        self.assertEqual(
+            str(caught.exception),
+            f"The mailing list of segment Role segment was not synced: "
+            f"{analyst.name} may not update mailing lists. Ask an administrator "
+            f"to give {analyst.name} the access right {self.mailing_group}, or "
+            f"sync the segment as a user who has it.",
+        )
         self.segment.invalidate_recordset()
         self.assertEqual(self.segment.sync_state, "never")
         self.assertFalse(self.segment.sync_message)
         self.assertFalse(self.segment.mailing_list_id)
         self.assertEqual(len(self.segment.message_ids), messages)
+
+    def test_scheduled_sync_failure_says_what_to_do(self):
+        """The rules' owner lost the mailing rights: the nightly sync fails
+        with a message that says what failed and what to do."""
+        owner = new_test_user(
+            self.env,
+            login="seg_owner_nomail",
+            groups="crm_segmentation.group_segmentation_manager",
+        )
+        self.segment.action_sync_mailing_list()
+        seg = self.segment.with_user(owner)
+        seg.write({"auto_sync_mailing_list": True, "r_min": 1})
+        self.assertEqual(self.segment.rules_owner_id, owner)
+        with (
+            self._no_commit(),
+            mute_logger("odoo.addons.crm_segmentation.models.crm_segment_campaign"),
+        ):
+            self.env["crm.segment"].sudo()._cron_recompute()
+        self.assertEqual(self.segment.sync_state, "error")
+        message = self.segment.sync_message
+        self.assertIn(f"was not synced: {owner.name} may not update", message)
+        self.assertIn(self.mailing_group, message)
+        self.assertNotIn("mailing.list", message)
+        self.assertNotIn("not allowed", message)
 
     def test_salesperson(self):
         Score = self.env["crm.rfm.score"].with_user(self.salesman)

@@ -4,9 +4,10 @@
 import ast
 import io
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
@@ -183,6 +184,53 @@ class TestSegment(SegmentationCommon):
         category = lines.filtered(lambda x: x.kind == "category")
         self.assertEqual(category.name, self.category.display_name)
         self.assertAlmostEqual(category.value, 65500.0)
+        # members are counted in whole numbers, revenue is money in the
+        # company's currency
+        self.assertEqual((country.country_id, country.member_count), (self.spain, 2))
+        self.assertEqual(country.label, "Spain")
+        self.assertEqual(industry.member_count, 1)
+        self.assertEqual(
+            (category.category_id, category.revenue), (self.category, 65500.0)
+        )
+        self.assertEqual(category.currency_id, self.env.company.currency_id)
+        self.assertEqual(country._fields["member_count"].type, "integer")
+        self.assertEqual(category._fields["revenue"].type, "monetary")
+        # country names in the reader's language
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(["base"], ["es_ES"])
+        self.assertEqual(country.with_context(lang="es_ES").label, "España")
+        # the persona as a chart
+        action = seg.with_context(persona_kind="country").action_view_persona_chart()
+        self.assertEqual(action["context"]["graph_groupbys"], ["country_id"])
+        self.assertEqual(action["context"]["graph_measure"], "member_count")
+        groups = self.env["crm.segment.persona.line"]._read_group(
+            action["domain"], ["country_id"], ["member_count:sum"]
+        )
+        self.assertEqual(groups, [(self.spain, 2)])
+        action = seg.with_context(persona_kind="category").action_view_persona_chart()
+        self.assertEqual(action["context"]["graph_measure"], "revenue")
+
+    def test_rfm_class_list_tells_min_from_max(self):
+        """Short headers, each bound its own: no "Recency F..." twice."""
+        arch = etree.fromstring(
+            self.env["crm.rfm.class"].get_view(view_type="list")["arch"]
+        )
+        headers = {
+            node.get("name"): node.get("string")
+            for node in arch.iter("field")
+            if node.get("name", "")[1:] in ("_min", "_max")
+        }
+        self.assertEqual(
+            headers,
+            {
+                "r_min": "R Min",
+                "r_max": "R Max",
+                "f_min": "F Min",
+                "f_max": "F Max",
+                "m_min": "M Min",
+                "m_max": "M Max",
+            },
+        )
 
     def test_persona_several_segments(self):
         """Segments computed together each get their own persona."""
@@ -250,6 +298,55 @@ class TestSegment(SegmentationCommon):
         # 5 invoices, 4300 net, 2 days ago: 543
         self.assertEqual(moved.to_class_id, self.loyal)
         self.assertEqual(moved.partner_count, 1)
+        # the pivot shows class names only: its title says which axis is which
+        title = (
+            f"Rows: class in {snap1.display_name}. "
+            f"Columns: class in {snap2.display_name}"
+        )
+        # the web client shows the display name
+        self.assertEqual((action["name"], action["display_name"]), (title, title))
+
+    def test_snapshot_name_says_what_and_when(self):
+        """Named after the segment, the date and the time it was taken, in
+        the reader's time zone and date format; not "Snapshot <date>"."""
+        seg = self._segment(name="Seg Test")
+        other = self._segment(name="Seg Other")
+        third = self._segment(name="Seg Third")
+        Snapshot = self.env["crm.segment.snapshot"]
+        with freeze_time("2026-07-01 10:30:00"):
+            one = Snapshot.create({"segment_ids": seg.ids})
+            self.assertEqual(one.name, "Seg Test, 07/01/2026")
+            one.action_take()
+            two = Snapshot.create({"segment_ids": (seg | other).ids})
+            two.action_take()
+            three = Snapshot.create({"segment_ids": (seg | other | third).ids})
+            three.action_take()
+        self.assertEqual(one.taken_at, datetime(2026, 7, 1, 10, 30))
+        madrid = one.with_context(tz="Europe/Madrid")
+        self.assertEqual(madrid.name, "Seg Test, 07/01/2026 at 12:30 PM")
+        self.assertEqual(madrid.display_name, "Seg Test, 07/01/2026 at 12:30 PM")
+        self.assertEqual(
+            two.with_context(tz="UTC").name,
+            "Seg Other and Seg Test, 07/01/2026 at 10:30 AM",
+        )
+        self.assertEqual(
+            three.with_context(tz="UTC").name, "3 segments, 07/01/2026 at 10:30 AM"
+        )
+        self.assertEqual(Snapshot.create({}).name[:14], "All segments, ")
+        self.assertIn(three, Snapshot.search([("name", "ilike", "Seg Third")]))
+        self.assertNotIn(one, Snapshot.search([("name", "ilike", "Seg Third")]))
+        # in Spanish: words, date format and segment names
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_segmentation"], ["es_ES"], overwrite=True
+        )
+        seg.with_context(lang="es_ES").name = "Seg Prueba"
+        spanish = three.with_context(lang="es_ES", tz="UTC")
+        self.assertEqual(spanish.name, "3 segmentos, 01/07/2026 a las 10:30")
+        self.assertEqual(
+            two.with_context(lang="es_ES", tz="UTC").name,
+            "Seg Other y Seg Prueba, 01/07/2026 a las 10:30",
+        )
 
     @freeze_time("2026-07-01")
     def test_snapshot_cron_period(self):

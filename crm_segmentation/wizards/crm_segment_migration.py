@@ -23,6 +23,7 @@ class CrmSegmentMigration(models.TransientModel):
         required=True,
         check_company=True,
         domain="[('state', '=', 'done'), ('company_id', '=', company_id)]",
+        help="The earlier snapshot: its classes are the rows of the matrix.",
     )
     snapshot_to_id = fields.Many2one(
         "crm.segment.snapshot",
@@ -30,6 +31,7 @@ class CrmSegmentMigration(models.TransientModel):
         required=True,
         check_company=True,
         domain="[('state', '=', 'done'), ('company_id', '=', company_id)]",
+        help="The later snapshot: its classes are the columns of the matrix.",
     )
     segment_id = fields.Many2one(
         "crm.segment",
@@ -103,6 +105,12 @@ class CrmSegmentMigration(models.TransientModel):
             "crm_segmentation.crm_segment_migration_line_action"
         )
         action["domain"] = [("wizard_id", "=", self.id)]
+        # the pivot shows class names only: the title says which axis is which
+        action["name"] = action["display_name"] = self.env._(
+            "Rows: class in %(from)s. Columns: class in %(to)s",
+            **{"from": self.snapshot_from_id.display_name},
+            to=self.snapshot_to_id.display_name,
+        )
         return action
 
 
@@ -114,8 +122,10 @@ class CrmSegmentMigrationLine(models.TransientModel):
     wizard_id = fields.Many2one(
         "crm.segment.migration", required=True, ondelete="cascade"
     )
-    from_class_id = fields.Many2one("crm.rfm.class", readonly=True)
-    to_class_id = fields.Many2one("crm.rfm.class", readonly=True)
+    from_class_id = fields.Many2one(
+        "crm.rfm.class", "From Class (earlier)", readonly=True
+    )
+    to_class_id = fields.Many2one("crm.rfm.class", "To Class (later)", readonly=True)
     movement = fields.Selection(
         [
             ("stayed", "Stayed"),
