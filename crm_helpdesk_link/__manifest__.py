@@ -12,7 +12,7 @@
     "author": "CRM Suite Contributors",
     "maintainers": ["crm-suite"],
     "license": "AGPL-3",
-    "application": False,
+    "application": True,
     "installable": True,
     "depends": [
         "crm",

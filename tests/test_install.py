@@ -57,6 +57,13 @@ class InstallChecks:
         for dep in depends.filtered(lambda m: "(OCA)" in (m.author or "")):
             self.assertIn(dep.name, REQUIREMENTS, "an OCA dependency comes from pip")
 
+    def test_listed_in_apps(self):
+        """Companies add the suite from Apps: each addon shows under Apps'
+        default filter (applications), with its summary."""
+        module = self.env["ir.module.module"].search([("name", "=", self.addon)])
+        self.assertTrue(module.application)
+        self.assertTrue(module.summary)
+
     def test_groups(self):
         for xmlid, spec in self.groups.items():
             with self.subTest(group=xmlid):
