@@ -68,12 +68,18 @@ SHOTS = [
             "crm_quote_pricer.demo_order_needs_approval",
             "sale.action_quotations_with_onboarding",
         ),
-        "clicks": ["button[name='action_pricer_open_waterfall']"],
-        "wait_for": ".modal .o_list_renderer",
-        # show the whole waterfall text instead of a truncated cell
-        "style": ".modal .o_list_table { table-layout: auto !important; }"
-        ".modal .o_data_cell { white-space: normal !important; }"
-        ".modal .modal-dialog { max-width: 1240px !important; }",
+        # the quote's Waterfall page, then the steps of its first line
+        "clicks": [
+            "button[name='action_pricer_open_waterfall']",
+            ".o_data_row button[name='action_pricer_open_line_waterfall']",
+        ],
+        "wait_for": ".modal .o_form_view",
+    },
+    {
+        "name": "approver_queue",
+        "login": "approver",
+        "action": "crm_quote_pricer.sale_order_action_pricer_to_approve",
+        "view": "list",
     },
     {
         "name": "fulfilment",
@@ -103,6 +109,12 @@ SHOTS = [
         "clicks": ["a.nav-link[name='coverage']"],
     },
     {
+        "name": "billable_tickets",
+        "login": "billing",
+        "action": "crm_helpdesk_link.helpdesk_ticket_billable_action",
+        "view": "list",
+    },
+    {
         "name": "segment_persona",
         "login": "marketing",
         "search": ("crm.segment", [["name", "=", "Champions"]]),
@@ -113,6 +125,12 @@ SHOTS = [
         "name": "rfm_scores",
         "login": "marketing",
         "action": "crm_segmentation.crm_rfm_score_action",
+        "view": "graph",
+    },
+    {
+        "name": "segment_trend",
+        "login": "marketing",
+        "action": "crm_segmentation.crm_segment_snapshot_line_action",
         "view": "graph",
     },
     {
