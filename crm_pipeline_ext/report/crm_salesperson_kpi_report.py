@@ -81,12 +81,17 @@ class CrmSalespersonKpiReport(models.Model):
                 else False
             )
 
-    @api.model
     def action_export_xlsx(self):
-        """The workbook of every KPI row the user may read, from the
-        report's menu (the pivot has no selection to export from)."""
+        """The workbook of these KPI rows, or, called on no row (the
+        report's menu: the pivot has no selection to export from), of every
+        row the user may read."""
+        rows = self
+        if rows:
+            rows.check_access("read")
+        else:
+            rows = self.search([])
         return self.env.ref("crm_pipeline_ext.crm_salesperson_kpi_xlsx").report_action(
-            self.search([])
+            rows
         )
 
     def _read_group_select(self, aggregate_spec, query):

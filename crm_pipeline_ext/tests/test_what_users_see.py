@@ -10,7 +10,7 @@ from datetime import timedelta
 from lxml import etree
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, freeze_time, tagged
 
 from .common import PipelineCommon, TerritoryCommon
@@ -284,6 +284,21 @@ class TestReportsReadable(PipelineCommon):
         self.assertEqual(action["type"], "ir.actions.report")
         self.assertEqual(action["report_type"], "xlsx")
         self.assertEqual(sorted(action["context"]["active_ids"]), sorted(self.rows.ids))
+
+    def test_xlsx_of_selected_rows_only_when_readable(self):
+        """Called on rows, the export takes those rows, and only rows the
+        caller may read: another salesperson's rows are refused."""
+        report = self.env["crm.salesperson.kpi.report"]
+        action = self.rows.with_user(self.salesman).action_export_xlsx()
+        self.assertEqual(sorted(action["context"]["active_ids"]), sorted(self.rows.ids))
+        self.env.flush_all()
+        # the rows of salesman2 (none of salesman's), as admin reads them
+        self._lead(name="KPI lead two", user_id=self.salesman2.id)
+        self.env.flush_all()
+        others = report.search([("user_id", "=", self.salesman2.id)])
+        self.assertTrue(others)
+        with self.assertRaises(AccessError):
+            others.with_user(self.salesman).action_export_xlsx()
 
     def test_no_commit_is_not_zero_percent(self):
         """Commit 0, actual 10,000: "no commit", not 0.00 %."""
