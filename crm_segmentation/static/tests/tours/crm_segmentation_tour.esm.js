@@ -36,6 +36,9 @@ registry.category("web_tour.tours").add("crm_segmentation_tour", {
         },
         {
             trigger: ":iframe .o_mass_mailing_value .o_layout",
+            // the mailing editor's assets may be rebuilt first (after an
+            // install or uninstall): wait up to the tour maximum
+            timeout: 60000,
         },
         {
             content: "The recipients are the segment's list",
