@@ -41,8 +41,9 @@ def finite(value):
     return value if value is None or math.isfinite(value) else 0.0
 
 
-class FiniteFloat(fields.Float):
-    """A float field that serves 0.0 for a non-finite value, stored or computed."""
+class _FiniteValue:
+    """Serves 0.0 for a non-finite value, stored or computed (mixed into a
+    numeric field class)."""
 
     def convert_to_cache(self, value, record, validate=True):
         if isinstance(value, float):
@@ -53,16 +54,12 @@ class FiniteFloat(fields.Float):
         return finite(super().convert_to_record(value, record))
 
 
-class FiniteMonetary(fields.Monetary):
+class FiniteFloat(_FiniteValue, fields.Float):
+    """A float field that serves 0.0 for a non-finite value."""
+
+
+class FiniteMonetary(_FiniteValue, fields.Monetary):
     """A monetary field that serves 0.0 for a non-finite value."""
-
-    def convert_to_cache(self, value, record, validate=True):
-        if isinstance(value, float):
-            value = finite(value)  # rounding a NaN would raise
-        return super().convert_to_cache(value, record, validate=validate)
-
-    def convert_to_record(self, value, record):
-        return finite(super().convert_to_record(value, record))
 
 
 FINITE_FIELDS = (FiniteFloat, FiniteMonetary)
