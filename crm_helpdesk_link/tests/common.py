@@ -1,9 +1,9 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from datetime import date
+from datetime import date, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import TransactionCase
 
 
@@ -83,6 +83,20 @@ class SupportCommon(TransactionCase):
                 "billable_product_id": cls.service.id,
             }
         )
+
+    @classmethod
+    def _running_plan(cls, contract_name, **plan_values):
+        """A contract of the other customer running from ten days ago, and a
+        copy of the base plan on it: (contract, plan)."""
+        today = fields.Date.today()
+        contract = cls._create_contract(
+            contract_name,
+            today - timedelta(days=10),
+            today + timedelta(days=300),
+            partner=cls.other_customer,
+        )
+        plan = cls.plan.copy({"contract_id": contract.id, **plan_values})
+        return contract, plan
 
     @classmethod
     def _create_contract(cls, name, start, end, partner=None, company=None):

@@ -2,9 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """What each role sees, in the browser."""
 
-from datetime import timedelta
-
-from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SupportCommon
@@ -15,20 +12,8 @@ class TestRoleTours(SupportCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        today = fields.Date.today()
-        cls.tour_contract = cls._create_contract(
-            "Tour Contract",
-            today - timedelta(days=10),
-            today + timedelta(days=300),
-            partner=cls.other_customer,
-        )
-        cls.tour_plan = cls.plan.copy(
-            {
-                "name": "Tour Plan",
-                "contract_id": cls.tour_contract.id,
-                "ticket_quota": 0,
-                "hour_quota": 4.0,
-            }
+        cls.tour_contract, cls.tour_plan = cls._running_plan(
+            "Tour Contract", name="Tour Plan", ticket_quota=0, hour_quota=4.0
         )
 
     def test_billing_user_sees_billable_tickets(self):

@@ -1,11 +1,9 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from datetime import timedelta
 
 from lxml import etree
 
-from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SupportCommon
@@ -16,15 +14,8 @@ class TestUi(SupportCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        today = fields.Date.today()
-        cls.live_contract = cls._create_contract(
-            "Live Contract",
-            today - timedelta(days=10),
-            today + timedelta(days=300),
-            partner=cls.other_customer,
-        )
-        cls.live_plan = cls.plan.copy(
-            {"name": "Live plan", "contract_id": cls.live_contract.id}
+        cls.live_contract, cls.live_plan = cls._running_plan(
+            "Live Contract", name="Live plan"
         )
         cls.portal_user = new_test_user(
             cls.env,
