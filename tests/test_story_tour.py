@@ -149,6 +149,47 @@ class TestStoryTour(StoryMixin, HttpCase):
         ticket.invoice_line_ids.move_id.with_user(self.billing).action_post()
         self._tour_marketing()
 
+    def test_opportunity_header_in_spanish(self):
+        """With the four addons installed, the Spanish opportunity header keeps
+        the whole stage bar beside its buttons (none folded into a dropdown)."""
+        self.env["res.lang"]._activate_lang("es_ES")
+        modules = ["crm", "sale_crm", "iap_crm", "crm_iap_enrich", "mail"]
+        modules += ["crm_pipeline_ext", "crm_quote_pricer"]
+        modules += ["crm_helpdesk_link", "crm_segmentation"]
+        self.env["ir.module.module"]._load_module_terms(
+            modules, ["es_ES"], overwrite=True
+        )
+        self.sales.lang = "es_ES"
+        # the stage bar of a company with Odoo's four stages, as in the demo
+        (self.stage_qualified | self.stage_proposal).team_ids = self.team_fr
+        lead = self.lead_arrives()
+        self.assertEqual(lead.user_id, self.sales)
+        self.env["sale.order"].with_user(self.sales).create(
+            {"partner_id": self.customer.id, "opportunity_id": lead.id}
+        )
+        stages = self.env["crm.stage"].search(
+            ["|", ("team_ids", "=", False), ("team_ids", "in", lead.team_id.ids)]
+        )
+        self.assertGreaterEqual(len(stages), 4)
+        steps = [
+            check(
+                ".o_form_view .o_statusbar_buttons "
+                "button[name='action_pricer_price_quotes']:contains('Tarificar')",
+                "The pricer's header button, in Spanish",
+            ),
+            *(
+                check(f"{stage_button(stage)}:visible", f"Stage {stage.name} shown")
+                for stage in stages
+            ),
+            check(
+                ".o_form_view button[name='action_view_sale_quotation']"
+                ":contains('Presupuestos')",
+                "The quotations counter, in Spanish",
+            ),
+        ]
+        url = f"/odoo/action-crm.crm_lead_action_pipeline/{lead.id}"
+        self.run_tour("story_header_es", url, self.sales.login, steps)
+
     # ------------------------------------------------------------------
     def _tour_sales(self, lead, order):
         steps = [

@@ -224,8 +224,11 @@ class SaleOrderLine(models.Model):
     def _pricer_format_delta(self, delta, currency):
         if delta is None:
             return ""
-        amount = format_amount(self.env, delta, currency)
-        return f"+{amount}" if delta > 0 else amount
+        # the sign leads, as in a bank statement: "-$ 60.00", not "$ -60.00"
+        amount = format_amount(self.env, abs(delta), currency)
+        if currency.is_zero(delta):
+            return amount
+        return f"+{amount}" if delta > 0 else f"-{amount}"
 
     @api.depends(
         "pricer_waterfall", "price_unit", "discount", "currency_id", "company_id"

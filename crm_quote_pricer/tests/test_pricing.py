@@ -198,6 +198,11 @@ class TestPricingMethods(PricerCase):
         self.assertEqual(steps[-2]["label"], "Price set by hand")
         self.assertAlmostEqual(steps[-2]["delta"], 20.0)
         self.assertAlmostEqual(steps[-1]["amount"], 1045.0)
+        # the sign leads the amount, whatever side the currency symbol is on
+        usd = self.env.ref("base.USD")
+        for delta, shown in ((-60.0, "-$\xa060.00"), (20.0, "+$\xa020.00")):
+            self.assertEqual(line._pricer_format_delta(delta, usd), shown)
+        self.assertEqual(line._pricer_format_delta(0.0, usd), "$\xa00.00")
 
     def test_line_opens_its_waterfall(self):
         self._rule(percent=10.0)
