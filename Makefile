@@ -5,7 +5,7 @@
 # PGHOST/PGPORT point at a server. See README.md.
 #   make run    serve Odoo with the four addons and demo data on 127.0.0.1:8069
 #   make test   lint, Odoo tests (each addon alone, then all four), pytest tests/,
-#               upgrade, uninstall, multi-worker story, host modules' own tests,
+#               upgrade, uninstall, multi-worker story, read replica, host modules' own tests,
 #               the bare-machine check
 #   make lint   pre-commit run -a (.pre-commit-config.yaml)
 #   make stop   stop the embedded PostgreSQL cluster

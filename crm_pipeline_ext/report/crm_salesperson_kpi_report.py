@@ -81,6 +81,7 @@ class CrmSalespersonKpiReport(models.Model):
                 else False
             )
 
+    @api.readonly
     def action_export_xlsx(self):
         """The workbook of these KPI rows, or, called on no row (the
         report's menu: the pivot has no selection to export from), of every

@@ -31,6 +31,8 @@ class CrmSalespersonKpiXlsx(models.AbstractModel):
     _name = "report.crm_pipeline_ext.salesperson_kpi_xlsx"
     _inherit = "report.report_xlsx.abstract"
     _description = "Salesperson KPIs XLSX"
+    # rendering only reads: served by a read-only replica when Odoo has one
+    _readonly_download = True
 
     def get_workbook_options(self):
         # a name such as "=HYPERLINK(...)" is text, never a formula or a link

@@ -233,6 +233,7 @@ class CrmSegment(models.Model):
             segments._as_rules_owner()._recompute()
         return True
 
+    @api.readonly
     def action_view_members(self):
         self.ensure_one()
         # a view of this record: for those who may read it

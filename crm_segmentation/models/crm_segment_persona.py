@@ -1,7 +1,7 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .crm_segment_persona_line import KIND_FIELDS
@@ -156,6 +156,7 @@ class CrmSegment(models.Model):
             for rid, value in rows
         ]
 
+    @api.readonly
     def action_view_persona_chart(self):
         """The persona's countries, industries or product categories as a
         chart: members per country or industry, revenue per category."""

@@ -138,6 +138,7 @@ class CrmSegmentSnapshot(models.Model):
         self.env["crm.segment.snapshot.line"].invalidate_model()
         return True
 
+    @api.readonly
     def action_view_lines(self):
         self.ensure_one()
         # a view of this record: for those who may read it

@@ -64,6 +64,8 @@ class SegmentMembersXlsx(models.AbstractModel):
     _name = "report.crm_segmentation.segment_members_xlsx"
     _inherit = "report.report_xlsx.abstract"
     _description = "Segment Members XLSX"
+    # rendering only reads: served by a read-only replica when Odoo has one
+    _readonly_download = True
 
     def get_workbook_options(self):
         # belt and braces with write_cell: no text is turned into a formula

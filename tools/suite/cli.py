@@ -93,6 +93,16 @@ def cmd_run(args):
         say(f"{workers} HTTP workers, 1 cron worker, websocket on port {gevent_port}")
     if os.environ.get("ODOO_PROXY_MODE"):
         extra.append("--proxy-mode")
+    if os.environ.get("ODOO_REPLICA"):
+        # read-only requests (reports, lists, exports) on a streaming replica
+        host, replica_port = pg.start_replica()
+        extra += [
+            "--db_replica_host",
+            str(host),
+            "--db_replica_port",
+            str(replica_port),
+        ]
+        say(f"read-only requests served by the replica at {host}:{replica_port}")
     url = f"http://127.0.0.1:{port}/web/login"
     cmd = (odoo.prefork_cmd if workers else odoo.cmd)(
         "-d",
@@ -135,6 +145,8 @@ def cmd_run(args):
             proc.kill()
         return 0
     finally:
+        if os.environ.get("ODOO_REPLICA"):
+            pg.stop_replica()
         pg.stop()
 
 

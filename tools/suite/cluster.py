@@ -241,6 +241,81 @@ class Postgres:
             stdout=subprocess.DEVNULL,
         )
 
+    # the streaming replica: same socket dir, this port, data beside the primary's
+    REPLICA_PORT = "5433"
+
+    def replica_address(self):
+        """(host, port) of the read-only replica Odoo reads from: the
+        replica this harness starts, or for an external server the one named
+        by CRM_SUITE_REPLICA_HOST/CRM_SUITE_REPLICA_PORT (not Odoo's own
+        PGHOST_REPLICA, which every Odoo run of the harness would read)."""
+        if self.external:
+            host = os.environ.get("CRM_SUITE_REPLICA_HOST")
+            if not host:
+                die(
+                    "ERROR: PGHOST points at an external PostgreSQL, whose streaming "
+                    "replica this harness cannot start. Set CRM_SUITE_REPLICA_HOST "
+                    "(and CRM_SUITE_REPLICA_PORT) to a hot standby of it (docker "
+                    "compose has one: the db-replica service), or unset "
+                    "PGHOST/PGPORT to use the embedded cluster."
+                )
+            return host, os.environ.get("CRM_SUITE_REPLICA_PORT") or self.port
+        return self.host, self.REPLICA_PORT
+
+    def start_replica(self):
+        """A hot standby of the embedded cluster streaming its WAL
+        (pg_basebackup -R), as a production replica is made; returns its
+        (host, port). An external server's replica is only looked up."""
+        if self.external:
+            return self.replica_address()
+        data = self.base / "replica"
+        self.stop_replica()
+        shutil.rmtree(data, ignore_errors=True)
+        say(f"pg_basebackup -R of the cluster into {data}")
+        self._as_owner(
+            [
+                str(self.binaries() / "pg_basebackup"),
+                *("-h", self.host, "-p", self.port, "-U", self.user),
+                *("-D", str(data), "-R", "-X", "stream", "-c", "fast"),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        # a hot standby needs at least the primary's max_connections
+        opts = (
+            f"-c listen_addresses='' -k {self.host} -p {self.REPLICA_PORT} "
+            "-c hot_standby=on -c fsync=off -c max_connections=200 "
+            "-c shared_buffers=128MB"
+        )
+        self._as_owner(
+            [
+                str(self.bindir / "pg_ctl"),
+                *("-D", str(data), "-l", str(self.base / "replica.log")),
+                *("-o", opts, "-w", "-t", "120", "start"),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        say(f"streaming replica on socket {self.host}, port {self.REPLICA_PORT}")
+        return self.replica_address()
+
+    def stop_replica(self):
+        if self.external:
+            return
+        data = self.base / "replica"
+        if (data / "PG_VERSION").exists():
+            pg_ctl = str(self.binaries() / "pg_ctl")
+            self._as_owner(
+                [pg_ctl, "-D", str(data), "-m", "fast", "stop"],
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+
+    def replica_query(self, db, sql):
+        """Rows of ``sql`` on ``db`` of the replica, as lists of strings."""
+        host, port = self.replica_address()
+        env = dict(self.psql_env(), PGHOST=host, PGPORT=str(port))
+        return upgrade_check.psql_query(db, sql, env=env, psql=self._client("psql"))
+
     def psql_env(self):
         env = dict(os.environ, PGHOST=self.host, PGPORT=str(self.port))
         env["PGOPTIONS"] = "-c client_min_messages=warning"

@@ -12,6 +12,7 @@ from .bootstrap import find_python
 from .lint import cmd_lint
 from .multiworker import MultiWorkerTask
 from .odoo import prepare
+from .replica import ReplicaTask
 from .runs import OdooRun
 from .tasks import Gate, PytestTask, UninstallTask, UpgradeTask
 
@@ -24,6 +25,8 @@ def suite_tasks(odoo, prefix, demo_gate, all_gate, steps):
     demo_tasks, all_tasks = [], []
     if "multiworker" in steps:
         demo_tasks.append(MultiWorkerTask(odoo, f"{prefix}mw", demo_gate))
+    if "replica" in steps:
+        demo_tasks.append(ReplicaTask(odoo, f"{prefix}rep", demo_gate))
     if "upgrade" in steps:
         demo_tasks.append(UpgradeTask(odoo, f"{prefix}demo", demo_gate))
     if "uninstall" in steps:
@@ -55,7 +58,7 @@ def then_open(job, gate, ok, before_open=None, skip=False):
     return call
 
 
-STEPS = ("uninstall", "multiworker", "upgrade", "peers", "bare")
+STEPS = ("uninstall", "multiworker", "replica", "upgrade", "peers", "bare")
 
 
 def cmd_test(args):
@@ -120,8 +123,9 @@ def cmd_test(args):
     say(
         f"odoo tests: {len(runs)} fresh databases (demo install, each addon "
         "alone, then all four); on the demo database: upgrade, multi-worker "
-        f"story; on copies of the all-four one: uninstall and reinstall of each "
-        f"addon, host modules' own tests; the bare-machine check; {jobs} at a time"
+        "story, reports on a read replica; on copies of the all-four one: "
+        "uninstall and reinstall of each addon, host modules' own tests; the "
+        f"bare-machine check; {jobs} at a time"
     )
     try:
         with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
