@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from odoo import api, fields, models, tools
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL, formatLang
 
 
 class CrmForecastAccuracyReport(models.Model):
@@ -47,14 +47,13 @@ class CrmForecastAccuracyReport(models.Model):
     @api.depends("accuracy", "commit_revenue")
     @api.depends_context("lang")
     def _compute_accuracy_display(self):
-        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
         for row in self:
             if not row.commit_revenue:
                 row.accuracy_display = self.env._("no commit")
             else:
-                value = float_round(row.accuracy, precision_digits=1)
-                row.accuracy_display = "%s %%" % lang.format(
-                    "%.1f", value, grouping=True
+                # with the separators of the user's language
+                row.accuracy_display = "%s %%" % formatLang(
+                    self.env, row.accuracy, digits=1, rounding_method="HALF-UP"
                 )
 
     def _read_group_select(self, aggregate_spec, query):
