@@ -4,6 +4,8 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL, formatLang
 
+from ..models.numeric_guard import FiniteFloat, sql_finite
+
 
 class CrmForecastAccuracyReport(models.Model):
     _name = "crm.forecast.accuracy.report"
@@ -16,21 +18,21 @@ class CrmForecastAccuracyReport(models.Model):
     period = fields.Date(string="Closing Month", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    commit_revenue = fields.Float(
+    commit_revenue = FiniteFloat(
         string="Forecast (Commit)",
         readonly=True,
         help="Frozen expected revenue of commit and closed opportunities.",
     )
-    best_case_revenue = fields.Float(
+    best_case_revenue = FiniteFloat(
         string="Forecast (Best Case)",
         readonly=True,
         help="Frozen expected revenue of best case, commit and closed opportunities.",
     )
-    weighted_revenue = fields.Float(string="Forecast (Weighted)", readonly=True)
-    actual_revenue = fields.Float(
+    weighted_revenue = FiniteFloat(string="Forecast (Weighted)", readonly=True)
+    actual_revenue = FiniteFloat(
         string="Actual Won", readonly=True, help="Revenue won in the closing month."
     )
-    accuracy = fields.Float(
+    accuracy = FiniteFloat(
         string="Actual / Commit (%)",
         readonly=True,
         aggregator="sum",
@@ -72,24 +74,26 @@ class CrmForecastAccuracyReport(models.Model):
             SQL(
                 """
                 CREATE OR REPLACE VIEW %s AS (
+                    -- a NaN or infinite amount (stored by SQL or an import)
+                    -- counts as 0: the other rows of its group stay readable
                     WITH forecast AS (
                         SELECT s.snapshot_date, s.period, s.user_id, s.company_id,
                                SUM(CASE WHEN s.forecast_category IN
                                    ('commit', 'closed')
-                                   THEN s.expected_revenue ELSE 0 END)
+                                   THEN COALESCE(%s, 0) ELSE 0 END)
                                    AS commit_revenue,
                                SUM(CASE WHEN s.forecast_category IN
                                    ('best_case', 'commit', 'closed')
-                                   THEN s.expected_revenue ELSE 0 END)
+                                   THEN COALESCE(%s, 0) ELSE 0 END)
                                    AS best_case_revenue,
-                               SUM(s.weighted_revenue) AS weighted_revenue
+                               SUM(COALESCE(%s, 0)) AS weighted_revenue
                           FROM crm_forecast_snapshot s
                          GROUP BY s.snapshot_date, s.period, s.user_id,
                                   s.company_id
                     ), actual AS (
                         SELECT date_trunc('month', l.date_closed)::date AS period,
                                l.user_id, l.company_id,
-                               SUM(l.expected_revenue) AS actual_revenue
+                               SUM(COALESCE(%s, 0)) AS actual_revenue
                           FROM crm_lead l
                          WHERE l.won_status = 'won' AND l.date_closed IS NOT NULL
                          GROUP BY 1, 2, 3
@@ -112,5 +116,9 @@ class CrmForecastAccuracyReport(models.Model):
                 )
                 """,
                 SQL.identifier(self._table),
+                sql_finite(SQL("s.expected_revenue")),
+                sql_finite(SQL("s.expected_revenue")),
+                sql_finite(SQL("s.weighted_revenue")),
+                sql_finite(SQL("l.expected_revenue")),
             )
         )
