@@ -1,14 +1,18 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Every create and write of any model goes through the rules of
-``field_rules.py`` for the fields of this addon."""
+``field_rules.py`` for the fields of this addon, and every SQL aggregate of
+its number fields skips the non-finite rows (``numeric_guard.py``)."""
 
 import math
 
 from odoo import api, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.models import parse_read_group_spec
+from odoo.tools import SQL
 
 from .field_rules import is_bookkeeping, is_own, numeric_limits
+from .numeric_guard import FINITE_AGGREGATES, FINITE_CONTEXT, FINITE_FIELDS, sql_finite
 
 
 class Base(models.AbstractModel):
@@ -95,6 +99,31 @@ class Base(models.AbstractModel):
                 and value
             ):
                 self.env[field.comodel_name].browse(value).check_access("read")
+
+    def _read_group_select(self, aggregate_spec, query):
+        """Sums, averages, minima and maxima of the addon's number fields (and
+        of any number field under ``FINITE_CONTEXT``) leave out NaN and
+        infinite rows: one of them would otherwise make the whole group's
+        value non-finite, and the list, pivot or graph unreadable."""
+        if aggregate_spec != "__count":
+            fname, property_name, func = parse_read_group_spec(aggregate_spec)
+            field = self._fields.get(fname)
+            if (
+                field is not None
+                and field.type in ("float", "monetary")
+                and field.store
+                and field.column_type
+                and not field.company_dependent
+                and not property_name
+                and func in FINITE_AGGREGATES
+                and (
+                    isinstance(field, FINITE_FIELDS)
+                    or self.env.context.get(FINITE_CONTEXT)
+                )
+            ):
+                column = self._field_to_sql(self._table, fname, query)
+                return SQL(FINITE_AGGREGATES[func], sql_finite(column))
+        return super()._read_group_select(aggregate_spec, query)
 
     @api.model
     def default_get(self, fields):

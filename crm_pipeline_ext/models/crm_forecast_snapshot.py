@@ -3,6 +3,8 @@
 
 from odoo import api, fields, models
 
+from .numeric_guard import FINITE_CONTEXT, FiniteFloat
+
 FORECAST_CATEGORIES = [
     ("pipeline", "Pipeline"),
     ("best_case", "Best Case"),
@@ -28,8 +30,8 @@ class CrmForecastSnapshot(models.Model):
     )
     forecast_category = fields.Selection(FORECAST_CATEGORIES, readonly=True)
     opportunity_count = fields.Integer(readonly=True)
-    expected_revenue = fields.Float(readonly=True)
-    weighted_revenue = fields.Float(
+    expected_revenue = FiniteFloat(readonly=True)
+    weighted_revenue = FiniteFloat(
         readonly=True, help="Expected revenue multiplied by the probability."
     )
 
@@ -43,6 +45,11 @@ class CrmForecastSnapshot(models.Model):
             self.env["crm.lead"]
             # sudo: cron totals per salesperson; the snapshots stay under record rules
             .sudo()
+            # a lead whose expected or prorated revenue is NaN or infinite
+            # (stored by SQL or an import) still counts as an opportunity, its
+            # revenue as 0: one such lead must not make the frozen totals of
+            # its salesperson unreadable
+            .with_context(**{FINITE_CONTEXT: True})
             ._read_group(
                 [("type", "=", "opportunity"), ("won_status", "=", "pending")],
                 [
@@ -67,8 +74,8 @@ class CrmForecastSnapshot(models.Model):
                     "period": month,
                     "forecast_category": category,
                     "opportunity_count": count,
-                    "expected_revenue": expected,
-                    "weighted_revenue": weighted,
+                    "expected_revenue": expected or 0.0,
+                    "weighted_revenue": weighted or 0.0,
                 }
                 for user, team, company, month, category, count, expected, weighted in (
                     groups

@@ -4,6 +4,7 @@
 from odoo import api, fields, models
 
 from .crm_forecast_snapshot import FORECAST_CATEGORIES
+from .numeric_guard import finite
 
 # Context key that creates leads without routing them; honoured only for code
 # running as superuser, so passing it over RPC changes nothing.
@@ -55,13 +56,17 @@ class CrmLead(models.Model):
     @api.depends("probability", "won_status", "forecast_override")
     def _compute_forecast_category(self):
         for lead in self:
+            # a NaN or infinite probability says nothing about the deal: it
+            # counts as 0, the pipeline (the database refuses one on a saved
+            # lead, a record being edited may still hold one)
+            probability = finite(lead.probability)
             if lead.won_status == "won":
                 lead.forecast_category = "closed"
             elif lead.forecast_override:
                 lead.forecast_category = lead.forecast_override
-            elif lead.probability >= 90:
+            elif probability >= 90:
                 lead.forecast_category = "commit"
-            elif lead.probability >= 50:
+            elif probability >= 50:
                 lead.forecast_category = "best_case"
             else:
                 lead.forecast_category = "pipeline"

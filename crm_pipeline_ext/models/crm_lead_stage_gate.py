@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+import math
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -13,6 +14,15 @@ BYPASS_GROUP = "crm_pipeline_ext.group_pipeline_bypass"
 # Context key carrying the reason of a gate bypass. It is only honoured for
 # members of the bypass group, so passing it over RPC grants nothing.
 BYPASS_KEY = "pipeline_gate_bypass_reason"
+
+
+def is_set(value):
+    """Whether a gate field has a value. A NaN or infinite number (stored by
+    SQL or an import) is no amount at all: the gate counts it as missing,
+    as it does 0."""
+    if isinstance(value, float):
+        return bool(value) and math.isfinite(value)
+    return bool(value)
 
 
 class CrmLead(models.Model):
@@ -99,7 +109,7 @@ class CrmLead(models.Model):
             missing = [
                 self.env._("field %(field)s", field=field.field_description)
                 for field in gate_fields
-                if not lead[field.name]
+                if not is_set(lead[field.name])
             ]
             if domain is not None and lead not in passing:
                 missing.append(

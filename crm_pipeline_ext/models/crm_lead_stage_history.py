@@ -8,6 +8,8 @@ from babel.dates import format_timedelta
 from odoo import api, fields, models
 from odoo.tools.misc import babel_locale_parse
 
+from .numeric_guard import FiniteFloat
+
 
 class CrmLeadStageHistory(models.Model):
     _name = "crm.lead.stage.history"
@@ -32,7 +34,7 @@ class CrmLeadStageHistory(models.Model):
     date = fields.Datetime(
         string="Changed On", default=fields.Datetime.now, readonly=True
     )
-    days_in_stage = fields.Float(
+    days_in_stage = FiniteFloat(
         string="Days in From Stage",
         digits=(16, 2),
         aggregator="avg",

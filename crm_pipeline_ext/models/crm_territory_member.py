@@ -4,6 +4,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .numeric_guard import FiniteFloat
+
 
 class CrmTerritoryMember(models.Model):
     _name = "crm.territory.member"
@@ -27,7 +29,7 @@ class CrmTerritoryMember(models.Model):
         check_company=True,
     )
     active = fields.Boolean(default=True)
-    weight = fields.Float(
+    weight = FiniteFloat(
         default=1.0,
         help="Relative share of the leads of the territory this salesperson gets.",
     )

@@ -221,10 +221,14 @@ class Picker:
     def pick_member(self, members: Sequence[Member]):
         """The member below capacity with the lowest load per unit of weight
         (weighted rotation), or None."""
+        # a member without a positive weight has no share (a weight stored
+        # NaN by SQL is served as 0): skipped rather than divided by
         candidates = [
             m
             for m in members
-            if m.user_id in self.available and self.load(m.user_id) < m.capacity
+            if m.user_id in self.available
+            and self.load(m.user_id) < m.capacity
+            and m.weight > 0
         ]
         if not candidates:
             return None

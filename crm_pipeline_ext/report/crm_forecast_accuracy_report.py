@@ -2,7 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from odoo import api, fields, models, tools
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL, formatLang
+
+from ..models.numeric_guard import FiniteFloat, sql_finite
 
 
 class CrmForecastAccuracyReport(models.Model):
@@ -16,21 +18,21 @@ class CrmForecastAccuracyReport(models.Model):
     period = fields.Date(string="Closing Month", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    commit_revenue = fields.Float(
+    commit_revenue = FiniteFloat(
         string="Forecast (Commit)",
         readonly=True,
         help="Frozen expected revenue of commit and closed opportunities.",
     )
-    best_case_revenue = fields.Float(
+    best_case_revenue = FiniteFloat(
         string="Forecast (Best Case)",
         readonly=True,
         help="Frozen expected revenue of best case, commit and closed opportunities.",
     )
-    weighted_revenue = fields.Float(string="Forecast (Weighted)", readonly=True)
-    actual_revenue = fields.Float(
+    weighted_revenue = FiniteFloat(string="Forecast (Weighted)", readonly=True)
+    actual_revenue = FiniteFloat(
         string="Actual Won", readonly=True, help="Revenue won in the closing month."
     )
-    accuracy = fields.Float(
+    accuracy = FiniteFloat(
         string="Actual / Commit (%)",
         readonly=True,
         aggregator="sum",
@@ -47,14 +49,13 @@ class CrmForecastAccuracyReport(models.Model):
     @api.depends("accuracy", "commit_revenue")
     @api.depends_context("lang")
     def _compute_accuracy_display(self):
-        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
         for row in self:
             if not row.commit_revenue:
                 row.accuracy_display = self.env._("no commit")
             else:
-                value = float_round(row.accuracy, precision_digits=1)
-                row.accuracy_display = "%s %%" % lang.format(
-                    "%.1f", value, grouping=True
+                # with the separators of the user's language
+                row.accuracy_display = "%s %%" % formatLang(
+                    self.env, row.accuracy, digits=1, rounding_method="HALF-UP"
                 )
 
     def _read_group_select(self, aggregate_spec, query):
@@ -73,24 +74,26 @@ class CrmForecastAccuracyReport(models.Model):
             SQL(
                 """
                 CREATE OR REPLACE VIEW %s AS (
+                    -- a NaN or infinite amount (stored by SQL or an import)
+                    -- counts as 0: the other rows of its group stay readable
                     WITH forecast AS (
                         SELECT s.snapshot_date, s.period, s.user_id, s.company_id,
                                SUM(CASE WHEN s.forecast_category IN
                                    ('commit', 'closed')
-                                   THEN s.expected_revenue ELSE 0 END)
+                                   THEN COALESCE(%s, 0) ELSE 0 END)
                                    AS commit_revenue,
                                SUM(CASE WHEN s.forecast_category IN
                                    ('best_case', 'commit', 'closed')
-                                   THEN s.expected_revenue ELSE 0 END)
+                                   THEN COALESCE(%s, 0) ELSE 0 END)
                                    AS best_case_revenue,
-                               SUM(s.weighted_revenue) AS weighted_revenue
+                               SUM(COALESCE(%s, 0)) AS weighted_revenue
                           FROM crm_forecast_snapshot s
                          GROUP BY s.snapshot_date, s.period, s.user_id,
                                   s.company_id
                     ), actual AS (
                         SELECT date_trunc('month', l.date_closed)::date AS period,
                                l.user_id, l.company_id,
-                               SUM(l.expected_revenue) AS actual_revenue
+                               SUM(COALESCE(%s, 0)) AS actual_revenue
                           FROM crm_lead l
                          WHERE l.won_status = 'won' AND l.date_closed IS NOT NULL
                          GROUP BY 1, 2, 3
@@ -113,5 +116,9 @@ class CrmForecastAccuracyReport(models.Model):
                 )
                 """,
                 SQL.identifier(self._table),
+                sql_finite(SQL("s.expected_revenue")),
+                sql_finite(SQL("s.expected_revenue")),
+                sql_finite(SQL("s.weighted_revenue")),
+                sql_finite(SQL("l.expected_revenue")),
             )
         )

@@ -4,6 +4,8 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL, format_date
 
+from ..models.numeric_guard import FiniteFloat, sql_finite
+
 # Ratio measures: the value of a group is a ratio of the group's sums, never
 # an average of the rows' ratios.
 RATIOS = {
@@ -41,30 +43,30 @@ class CrmSalespersonKpiReport(models.Model):
     email_count = fields.Integer(string="Emails", readonly=True)
     quote_count = fields.Integer(string="Quotes Sent", readonly=True)
     won_count = fields.Integer(string="Won", readonly=True)
-    won_amount = fields.Float(string="Won Revenue", readonly=True)
+    won_amount = FiniteFloat(string="Won Revenue", readonly=True)
     lost_count = fields.Integer(string="Lost", readonly=True)
     closed_count = fields.Integer(string="Closed", readonly=True)
-    cycle_days_total = fields.Float(readonly=True)
-    first_activity_hours_total = fields.Float(readonly=True)
+    cycle_days_total = FiniteFloat(readonly=True)
+    first_activity_hours_total = FiniteFloat(readonly=True)
     first_activity_count = fields.Integer(readonly=True)
-    conversion_rate = fields.Float(
+    conversion_rate = FiniteFloat(
         string="Conversion (%)",
         readonly=True,
         aggregator="sum",
         help="Won out of won and lost.",
     )
-    avg_cycle_days = fields.Float(
+    avg_cycle_days = FiniteFloat(
         string="Avg Cycle (days)",
         readonly=True,
         aggregator="sum",
         help="Days from creation to won.",
     )
-    avg_first_activity_hours = fields.Float(
+    avg_first_activity_hours = FiniteFloat(
         string="Time to First Activity (h)",
         readonly=True,
         aggregator="sum",
     )
-    revenue_per_activity = fields.Float(
+    revenue_per_activity = FiniteFloat(
         readonly=True,
         aggregator="sum",
         help="Won revenue per activity done: fewer contacts closing bigger "
@@ -197,8 +199,10 @@ class CrmSalespersonKpiReport(models.Model):
                                                         l.write_date))::date
                                AS date,
                            CASE WHEN l.won_status = 'won' THEN 1 ELSE 0 END AS won,
+                           -- a NaN or infinite revenue (stored by SQL or an
+                           -- import) counts as 0: the lead is still won
                            CASE WHEN l.won_status = 'won'
-                                THEN COALESCE(l.expected_revenue, 0) ELSE 0 END
+                                THEN COALESCE(%s, 0) ELSE 0 END
                                AS won_amount,
                            CASE WHEN l.won_status = 'lost' THEN 1 ELSE 0 END
                                AS lost,
@@ -210,7 +214,8 @@ class CrmSalespersonKpiReport(models.Model):
                      WHERE l.won_status IN ('won', 'lost')
                     OFFSET 0) s
              GROUP BY s.user_id, s.team_id, s.company_id, s.date
-            """
+            """,
+            sql_finite(SQL("l.expected_revenue")),
         )
 
     def init(self):

@@ -59,6 +59,14 @@ class TestForecast(PipelineCommon):
         self.assertEqual(commit_rev, 1000)
         self.assertEqual(actual, 1000)
         self.assertAlmostEqual(accuracy, 100.0)
+        # the row says it in the user's language
+        row = Report.search(
+            [("user_id", "=", self.salesman.id), ("period", "=", "2026-11-01")]
+        )
+        self.assertEqual(row.accuracy_display, "100.0 %")
+        self.env["res.lang"]._activate_lang("es_ES")
+        row = row.with_context(lang="es_ES")
+        self.assertEqual(row.accuracy_display, "100,0 %")
         # salespeople see their own figures only; other companies nothing
         self.assertFalse(
             Snapshot.with_user(self.salesman2).search([("id", "in", mine.ids)])

@@ -180,6 +180,13 @@ class TestRoutingEngine(TestCase):
         # equal load per weight: the heavier first
         self.assertEqual(picked[0], 11)
 
+    def test_no_weight_no_share(self):
+        """A weight of 0 (what a weight stored NaN is served as) gets no lead
+        and divides nothing."""
+        members = [Member(1, 11, weight=0.0), Member(2, 12, weight=1.0)]
+        self.assertEqual(Picker({}, {11, 12}).pick_member(members), 12)
+        self.assertIsNone(Picker({}, {11}).pick_member(members[:1]))
+
     def test_capacity_and_availability(self):
         members = [Member(1, 11, capacity=2), Member(2, 12, capacity=5)]
         picker = Picker({11: 2, 12: 5}, {11, 12})
