@@ -404,6 +404,168 @@ def ref_kpi(env, meta, _prep):
     }
 
 
+# ----------------------------------------------------------------------
+# 6 screens: the calls the web client makes to open a screen
+# ----------------------------------------------------------------------
+# row -> (model, view type, action whose view is opened, page size)
+SCREENS = {
+    "screen_pipeline": ("crm.lead", "kanban", "crm.crm_lead_action_pipeline", 80),
+    "screen_leads": ("crm.lead", "list", "crm.crm_lead_action_pipeline", 80),
+    "screen_quote": ("sale.order", "form", "sale.action_quotations", 40),
+    "screen_partner": ("res.partner", "form", "account.res_partner_action_customer", 0),
+}
+# the suite's addons, read from the repository's manifests
+SUITE = sorted(
+    p.parent.name for p in Path(__file__).resolve().parents[1].glob("*/__manifest__.py")
+)
+SCREEN_USER = 2  # the admin user: record rules apply, as for any user
+
+
+def _field_nodes(node):
+    """The <field> nodes of a view, not those of its fields' own sub-views."""
+    for child in node:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == "field":
+            yield child
+        else:
+            yield from _field_nodes(child)
+
+
+def _spec(node, model, models, page):
+    """The read specification the web client builds from a view."""
+    fields = models[model]["fields"]
+    spec = {}
+    for child in _field_nodes(node):
+        name = child.get("name")
+        info = fields.get(name)
+        if info is None:
+            continue
+        if info["type"] == "many2one":
+            spec[name] = {"fields": {"display_name": {}}}
+        elif info["type"] in ("one2many", "many2many"):
+            sub = next(
+                (
+                    v
+                    for v in child
+                    if isinstance(v.tag, str) and v.tag in ("list", "kanban")
+                ),
+                None,
+            )
+            if sub is not None and info["relation"] in models:
+                spec[name] = {
+                    "fields": _spec(sub, info["relation"], models, page),
+                    "limit": page or 40,
+                }
+            else:
+                spec[name] = {"fields": {"display_name": {}}}
+        else:
+            spec[name] = {}
+    return spec
+
+
+def prep_screen(env, meta, row, suite=True):
+    """The screen's view as the user gets it, with the suite's own views
+    (``suite``) or without them (the same database, the suite's inherited
+    views switched off in this transaction: the core screen)."""
+    from lxml import etree
+
+    model, view_type, action_xmlid, page = SCREENS[row]
+    user_env = env(user=SCREEN_USER)
+    if not suite:
+        views = env["ir.model.data"].search(
+            [("model", "=", "ir.ui.view"), ("module", "in", SUITE)]
+        )
+        env["ir.ui.view"].browse(views.mapped("res_id")).write({"active": False})
+    action = env.ref(action_xmlid)
+    view_id = next(
+        (v for v, t in action._get_action_dict()["views"] if t == view_type), False
+    )
+    views = user_env[model].get_views([(view_id, view_type)])
+    arch = etree.fromstring(views["views"][view_type]["arch"])
+    spec = _spec(arch, model, views["models"], page)
+    if model == "sale.order":
+        ids = [meta["quote"]]
+    elif model == "res.partner":
+        ids = [meta["template_partner"]]
+    else:
+        ids = []
+    return {
+        "env": user_env,
+        "model": model,
+        "type": view_type,
+        "spec": spec,
+        "ids": ids,
+        "page": page,
+        "arch": arch,
+    }
+
+
+def open_screen(state, page=None):
+    env, model = state["env"], state["model"]
+    page = state["page"] if page is None else page
+    Model = env[model]
+    if state["type"] == "kanban":
+        result = Model.web_read_group(
+            [("type", "=", "opportunity")],
+            ["stage_id"],
+            ["expected_revenue:sum"],
+            auto_unfold=True,
+            unfold_read_specification=state["spec"],
+            unfold_read_default_limit=page,
+        )
+        Model.read_progress_bar(
+            [("type", "=", "opportunity")],
+            "stage_id",
+            {
+                "field": "activity_state",
+                "colors": {
+                    "planned": "success",
+                    "today": "warning",
+                    "overdue": "danger",
+                },
+            },
+        )
+        return {"groups": result["length"]}
+    if state["type"] == "list":
+        result = Model.web_search_read(
+            [("type", "=", "opportunity")], state["spec"], limit=page
+        )
+        return {"records": len(result["records"]), "length": result["length"]}
+    spec = state["spec"]
+    if page:
+        spec = {k: dict(v, limit=page) if "limit" in v else v for k, v in spec.items()}
+    (record,) = Model.browse(state["ids"]).web_read(spec)
+    return {"fields": len(record)}
+
+
+def screen_row(row):
+    def prep_ours(env, meta):
+        return prep_screen(env, meta, row)
+
+    def prep_core(env, meta):
+        return prep_screen(env, meta, row, suite=False)
+
+    def work(env, meta, state):
+        result = open_screen(state)
+        state["env"].invalidate_all()
+        return result
+
+    def after(env, meta, state, side):
+        """Queries at a tenth of the page: a per-record query shows as 10x."""
+        from odoo import sql_db
+
+        if side != "ours" or not state["page"]:
+            return {}
+        small = max(1, state["page"] // 10)
+        state["env"].invalidate_all()
+        before = sql_db.sql_counter
+        open_screen(state, small)
+        return {"queries_small": sql_db.sql_counter - before, "small_size": small}
+
+    return (prep_ours, work, prep_core, work, after)
+
+
 ROWS = {
     "rfm": (prep_rfm, ours_rfm, prep_rfm, ref_rfm, None),
     "segment": (
@@ -416,6 +578,7 @@ ROWS = {
     "routing": (prep_routing, ours_routing, prep_routing, ref_routing, after_routing),
     "pricing": (prep_pricing, ours_pricing, prep_pricing, ref_pricing, after_pricing),
     "kpi": (prep_kpi, ours_kpi, prep_none, ref_kpi, None),
+    **{row: screen_row(row) for row in SCREENS},
 }
 
 
