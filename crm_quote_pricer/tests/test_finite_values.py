@@ -228,6 +228,7 @@ class TestFiniteValues(PricerCase):
                 # error, nothing non-finite stored
                 self.quote.with_user(self.salesman).action_pricer_price()
                 self.quote._pricer_approval_blocked()
+                self.env["sale.order"].search([("pricer_needs_approval", "=", True)])
                 self.env.invalidate_all()
                 self._assert_served_finite(
                     self.env["sale.order.line"], self.line, models["sale.order.line"]
@@ -268,6 +269,12 @@ class TestFiniteValues(PricerCase):
         self.assertEqual(lines[second.id]["pricer_margin"], second.pricer_margin)
         self.assertEqual(result[0]["pricer_min_margin"], second.pricer_margin)
         self.assertTrue(self.line.pricer_waterfall_summary)
+        # and the printed quote, with its waterfall
+        self.quote.pricer_print_waterfall = True
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "sale.report_saleorder", self.quote.ids
+        )[0]
+        self.assertIn(b"o_pricer_waterfall", html)
 
     def test_nan_price_counts_as_zero(self):
         """sale's price NaN: the pricer's values stay numbers, and a costed
