@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from . import finite_values
 from . import crm_quote_price_rule
 from . import crm_quote_price_rule_tier
 from . import crm_quote_authority

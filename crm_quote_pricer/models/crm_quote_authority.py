@@ -5,11 +5,13 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
+from .finite_values import FiniteFloat
+
 
 class CrmQuoteAuthority(models.Model):
     _name = "crm.quote.authority"
     _description = "Discount Authority"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.quote.pricer.finite"]
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -25,13 +27,13 @@ class CrmQuoteAuthority(models.Model):
     team_id = fields.Many2one(
         "crm.team", string="Sales Team", tracking=True, check_company=True
     )
-    max_discount = fields.Float(
+    max_discount = FiniteFloat(
         string="Max Discount (%)",
         tracking=True,
         help="Largest discount below the rate-card price this user or team "
         "may grant without approval.",
     )
-    min_margin = fields.Float(
+    min_margin = FiniteFloat(
         string="Min Margin (%)",
         tracking=True,
         help="Lowest line margin this user or team may sell at without approval.",

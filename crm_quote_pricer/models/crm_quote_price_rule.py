@@ -7,6 +7,7 @@ from odoo.fields import Domain
 from odoo.tools import float_round
 
 from .. import engine
+from .finite_values import FiniteFloat, finite
 
 METHODS = [
     ("fixed", "Fixed price"),
@@ -20,7 +21,7 @@ METHODS = [
 class CrmQuotePriceRule(models.Model):
     _name = "crm.quote.price.rule"
     _description = "Quote Pricing Rule"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.quote.pricer.finite"]
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -86,8 +87,8 @@ class CrmQuotePriceRule(models.Model):
     date_end = fields.Date(string="Valid Until", tracking=True)
     # How it prices
     method = fields.Selection(METHODS, required=True, default="list_discount")
-    fixed_price = fields.Float(digits="Product Price", tracking=True)
-    percent = fields.Float(
+    fixed_price = FiniteFloat(digits="Product Price", tracking=True)
+    percent = FiniteFloat(
         string="Rate (%)",
         tracking=True,
         help="Discount for 'List price minus %', markup for 'Cost plus "
@@ -102,12 +103,12 @@ class CrmQuotePriceRule(models.Model):
     tier_ids = fields.One2many(
         "crm.quote.price.rule.tier", "rule_id", string="Tiers", copy=True
     )
-    margin_floor = fields.Float(
+    margin_floor = FiniteFloat(
         string="Margin Floor (%)",
         tracking=True,
         help="A priced line whose margin falls below this is flagged.",
     )
-    down_payment_percent = fields.Float(
+    down_payment_percent = FiniteFloat(
         string="Down Payment (%)",
         tracking=True,
         help="Invoicing plan: share of the order invoiced as a draft at "
@@ -355,15 +356,21 @@ class CrmQuotePriceRule(models.Model):
                     return amount
                 key = (from_currency_id, currency.id, company.id, date)
                 if key not in rates:
-                    rates[key] = Currency.browse(from_currency_id)._convert(
-                        1.0, currency, company, date
+                    # a NaN or infinite currency rate (stored by SQL or an
+                    # import) converts every amount to 0
+                    rates[key] = finite(
+                        Currency.browse(from_currency_id)._convert(
+                            1.0, currency, company, date
+                        )
                     )
-                return amount * rates[key]
+                return finite(amount * rates[key])
 
             return convert
 
         def round_price(value):
-            return float_round(value, precision_digits=precision)
+            # finite amounts may still overflow (a huge cost marked up):
+            # such a price counts as 0, and rounding an infinity raises
+            return float_round(finite(value), precision_digits=precision)
 
         results = {}
         for company in companies:
@@ -414,9 +421,13 @@ class CrmQuotePriceRule(models.Model):
             currency_id=order.currency_id.id,
             product_id=product.id,
             product_tmpl_id=product.product_tmpl_id.id,
-            qty=line.product_uom_qty,
-            list_price=product.lst_price,
-            cost=product.standard_price,
+            # sale's quantity and the product's price and cost: a NaN or
+            # infinite one (stored by SQL or an import) counts as 0, i.e. no
+            # quantity to price, no list price, no cost (a cost-plus rule
+            # then says the product has no cost)
+            qty=finite(line.product_uom_qty),
+            list_price=finite(product.lst_price),
+            cost=finite(product.standard_price),
             pricelist_id=order.pricelist_id.id or None,
             categ_path=product.categ_id.parent_path or None,
             partner_ids=frozenset((partner | commercial).ids),

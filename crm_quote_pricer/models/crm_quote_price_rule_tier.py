@@ -4,9 +4,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .finite_values import FiniteFloat
+
 
 class CrmQuotePriceRuleTier(models.Model):
     _name = "crm.quote.price.rule.tier"
+    _inherit = ["crm.quote.pricer.finite"]
     _description = "Quantity Break Tier"
     _order = "rule_id, min_qty"
 
@@ -14,12 +17,12 @@ class CrmQuotePriceRuleTier(models.Model):
         "crm.quote.price.rule", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="rule_id.company_id", store=True)
-    min_qty = fields.Float(string="From Quantity", required=True, default=0.0)
-    max_qty = fields.Float(
+    min_qty = FiniteFloat(string="From Quantity", required=True, default=0.0)
+    max_qty = FiniteFloat(
         string="To Quantity",
         help="Upper bound, excluded. Leave 0 on the last tier for no upper bound.",
     )
-    discount = fields.Float(
+    discount = FiniteFloat(
         string="Discount (%)",
         help="Discount on the running price for the quantity in this tier. "
         "A negative value is a surcharge.",

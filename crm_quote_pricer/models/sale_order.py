@@ -4,6 +4,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .finite_values import finite
+
 # Order fields whose change voids an approval of the quote: they decide whose
 # authority applies (salesperson, team, company) and which price the rate
 # card gives (customer, pricelist and its currency, fiscal position).
@@ -37,11 +39,12 @@ class SaleOrder(models.Model):
         """Price every line of the quotes from the rate card."""
         if any(order.state not in ("draft", "sent") for order in self):
             raise UserError(self.env._("Only quotations can be repriced."))
-        before = {line: line.price_unit for line in self.order_line}
+        # sale's prices; comparing a NaN one raises: it counts as 0
+        before = {line: finite(line.price_unit) for line in self.order_line}
         self.order_line._pricer_price()
         repriced = self.order_line.filtered(
             lambda line: line in before
-            and line.currency_id.compare_amounts(line.price_unit, before[line])
+            and line.currency_id.compare_amounts(finite(line.price_unit), before[line])
         )
         voided = repriced.order_id.filtered(
             lambda o: o.state in ("draft", "sent") and o.review_ids

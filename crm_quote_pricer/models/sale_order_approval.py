@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 import hashlib
+import math
 
 import psycopg2
 from markupsafe import Markup
@@ -11,6 +12,12 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, clean_context, float_repr
 
 from .review_guard import review_change_allowed
+
+
+def _fingerprint_number(value, digits):
+    """``value`` as text; a NaN or infinite one (sale's quantity, price or
+    discount stored by SQL) is told apart from 0 instead of raising."""
+    return float_repr(value, digits) if math.isfinite(value) else repr(value)
 
 
 class SaleOrder(models.Model):
@@ -54,7 +61,7 @@ class SaleOrder(models.Model):
                     line.product_uom_id.id,
                     bool(line.is_downpayment),
                     *(
-                        float_repr(line[fname] or 0.0, digits)
+                        _fingerprint_number(line[fname] or 0.0, digits)
                         for fname in (
                             "product_uom_qty",
                             "price_unit",

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from .finite_values import FiniteFloat
+
 
 class SaleOrder(models.Model):
     """Discount authority: whether a quote is outside its seller's
@@ -12,12 +14,12 @@ class SaleOrder(models.Model):
 
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
-    pricer_max_discount = fields.Float(
+    pricer_max_discount = FiniteFloat(
         string="Largest Granted Discount (%)",
         compute="_compute_pricer_authority",
         digits=(16, 2),
     )
-    pricer_min_margin = fields.Float(
+    pricer_min_margin = FiniteFloat(
         string="Lowest Margin (%)", compute="_compute_pricer_authority", digits=(16, 2)
     )
     pricer_below_floor = fields.Boolean(

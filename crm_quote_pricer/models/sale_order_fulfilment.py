@@ -8,14 +8,17 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .finite_values import FiniteFloat
+
 
 class SaleOrder(models.Model):
     """Fulfilment of a confirmed order: the production notice and the down
     payment of the invoicing plan."""
 
-    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+    # pylint: disable=consider-merging-classes-inherited
+    _inherit = ["sale.order", "crm.quote.pricer.finite"]
 
-    pricer_down_payment = fields.Float(
+    pricer_down_payment = FiniteFloat(
         string="Down Payment (%)",
         compute="_compute_pricer_down_payment",
         store=True,

@@ -1,13 +1,13 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-import math
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import format_amount, formatLang
+
+from .finite_values import FiniteFloat, FiniteJson, finite, is_finite
 
 # Line fields whose change voids an approval of the quote: they decide which
 # price the rate card gives and how far the sold price is from it.
@@ -60,38 +60,58 @@ def _waterfall_is_valid(steps):
             if (
                 isinstance(value, bool)
                 or not isinstance(value, int | float)
-                or not math.isfinite(value)
+                or not is_finite(value)
             ):
                 return False
     return True
 
 
+def _finite_result(result):
+    """The engine's result with every amount finite: its inputs are finite
+    (see ``crm.quote.price.rule._pricer_compute``), but a product of huge
+    finite amounts may still overflow to infinity. Such an amount counts as
+    0, as a missing one does."""
+    result = dict(result)
+    for key in ("price", "list_price", "cost", "floor", "down_payment"):
+        if key in result:
+            result[key] = finite(result[key])
+    if result.get("steps"):
+        result["steps"] = [
+            {
+                **step,
+                **{key: finite(step[key]) for key in WATERFALL_NUMBERS if key in step},
+            }
+            for step in result["steps"]
+        ]
+    return result
+
+
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _inherit = ["sale.order.line", "crm.quote.pricer.finite"]
 
     pricer_waterfall = _pricer_result_field(
-        fields.Json,
+        FiniteJson,
         "Price Waterfall",
         help="Snapshot of the rules applied when the line was priced: it keeps "
         "the rule names and amounts, so it stays readable if rules change.",
     )
     pricer_list_price = _pricer_result_field(
-        fields.Float, "List Price (Pricer)", digits="Product Price"
+        FiniteFloat, "List Price (Pricer)", digits="Product Price"
     )
     pricer_rate_price = _pricer_result_field(
-        fields.Float,
+        FiniteFloat,
         "Rate-Card Price",
         digits="Product Price",
         help="Net unit price the rate card gives the line (the pricelist "
         "price when no rule applies): the reference of the granted discount.",
     )
-    pricer_cost = _pricer_result_field(fields.Float, "Cost", digits="Product Price")
-    pricer_margin_floor = _pricer_result_field(fields.Float, "Margin Floor (%)")
-    pricer_down_payment = _pricer_result_field(fields.Float, "Down Payment (%)")
-    pricer_margin = fields.Float(
+    pricer_cost = _pricer_result_field(FiniteFloat, "Cost", digits="Product Price")
+    pricer_margin_floor = _pricer_result_field(FiniteFloat, "Margin Floor (%)")
+    pricer_down_payment = _pricer_result_field(FiniteFloat, "Down Payment (%)")
+    pricer_margin = FiniteFloat(
         string="Margin (%)", compute="_compute_pricer_margin", digits=(16, 2)
     )
-    pricer_granted_discount = fields.Float(
+    pricer_granted_discount = FiniteFloat(
         string="Granted Discount (%)",
         compute="_compute_pricer_margin",
         digits=(16, 2),
@@ -124,7 +144,7 @@ class SaleOrderLine(models.Model):
     )
     def _compute_pricer_margin(self):
         for line in self:
-            net = line.price_unit * (1 - line.discount / 100.0)
+            net = line._pricer_net_price()
             cost = line.pricer_cost
             if cost and net > 0:
                 line.pricer_margin = (net - cost) / net * 100.0
@@ -132,7 +152,8 @@ class SaleOrderLine(models.Model):
                 # nothing sold below zero earns a margin
                 line.pricer_margin = -100.0 if cost and net <= 0 else 0.0
             priced = line._pricer_is_product_line()
-            line.pricer_credit = bool(priced and (line.product_uom_qty < 0 or net < 0))
+            qty = finite(line.product_uom_qty)
+            line.pricer_credit = bool(priced and (qty < 0 or net < 0))
             reference = line.pricer_rate_price
             if line.pricer_credit:
                 line.pricer_granted_discount = 100.0
@@ -146,6 +167,14 @@ class SaleOrderLine(models.Model):
                 and line.pricer_margin_floor
                 and line.pricer_margin < line.pricer_margin_floor
             )
+
+    def _pricer_net_price(self):
+        """Unit price after the discount. The price and the discount are
+        sale's: a NaN or infinite one (stored by SQL or an import) counts as
+        0, so the line's margin and discount stay numbers; a costed line sold
+        at 0 has a margin of -100% and needs approval, the safe side."""
+        self.ensure_one()
+        return finite(finite(self.price_unit) * (1 - finite(self.discount) / 100.0))
 
     def _pricer_is_product_line(self):
         self.ensure_one()
@@ -162,7 +191,10 @@ class SaleOrderLine(models.Model):
         stored = self.pricer_waterfall or []
         if not _waterfall_is_valid(stored):
             stored = []
-        if not stored and not self.discount:
+        # sale's price and discount, a non-finite one counting as 0 (see
+        # _pricer_net_price): formatting a NaN amount raises
+        price, discount = finite(self.price_unit), finite(self.discount)
+        if not stored and not discount:
             return []
         methods = dict(
             self.env["crm.quote.price.rule"]
@@ -190,7 +222,6 @@ class SaleOrderLine(models.Model):
                 }
             )
         currency = self.currency_id or self.env.company.currency_id
-        price = self.price_unit
         if not steps:
             steps.append(
                 {
@@ -209,12 +240,12 @@ class SaleOrderLine(models.Model):
                     "amount": price,
                 }
             )
-        if self.discount:
-            net = price * (1 - self.discount / 100.0)
+        if discount:
+            net = self._pricer_net_price()
             steps.append(
                 {
                     "label": self.env._("Salesperson's discount"),
-                    "detail": f"{formatLang(self.env, self.discount)} %",
+                    "detail": f"{formatLang(self.env, discount)} %",
                     "delta": net - price,
                     "amount": net,
                 }
@@ -332,7 +363,7 @@ class SaleOrderLine(models.Model):
 
     def _pricer_assign(self, result):
         self.ensure_one()
-        result = result or {}
+        result = _finite_result(result or {})
         steps = result.get("steps")
         if steps:
             steps = [
@@ -366,10 +397,14 @@ class SaleOrderLine(models.Model):
         else:
             price = line._get_pricelist_price()
         taxes = line.product_id.taxes_id._filter_taxes_by_company(line.company_id)
-        return line.product_id._get_tax_included_unit_price_from_price(
-            price,
-            product_taxes=taxes,
-            fiscal_position=line.order_id.fiscal_position_id,
+        # from the product's sale price and the pricelist: a non-finite one
+        # gives no reference price (0), as a product without price does
+        return finite(
+            line.product_id._get_tax_included_unit_price_from_price(
+                finite(price),
+                product_taxes=taxes,
+                fiscal_position=line.order_id.fiscal_position_id,
+            )
         )
 
     def _compute_price_unit(self):
@@ -379,8 +414,9 @@ class SaleOrderLine(models.Model):
             if not line.order_id or line.qty_invoiced or line.is_downpayment:
                 continue
             currency = line.currency_id or line.env.company.currency_id
+            # sale's own prices; comparing a NaN one raises: it counts as 0
             if not force and currency.compare_amounts(
-                line.technical_price_unit, line.price_unit
+                finite(line.technical_price_unit), finite(line.price_unit)
             ):
                 continue
             steps = line.pricer_waterfall
@@ -409,7 +445,7 @@ class SaleOrderLine(models.Model):
             # may not write them, the 'Price Quote' action of a salesperson may
             line.sudo()._pricer_assign(result)
             if result["steps"]:
-                line._pricer_set_price(result["price"])
+                line._pricer_set_price(finite(result["price"]))
         return results
 
     # ------------------------------------------------------------------

@@ -9,3 +9,4 @@ from . import test_flow
 from . import test_lead_production
 from . import test_tour
 from . import test_views
+from . import test_finite_values
