@@ -22,6 +22,7 @@ import psycopg2
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..models.crm_segmentation_finite import FINITE_FIELDS
 from .common import SegmentationCommon
 
 _logger = logging.getLogger(__name__)
@@ -60,7 +61,10 @@ class TestFiniteValues(SegmentationCommon):
         cls.config.action_recompute()
         cls.customers = cls.partner_a + cls.partner_b + cls.partner_c + cls.partner_d
         cls.segment = cls.env["crm.segment"].create(
-            {"name": "Finite", "partner_domain": repr([("id", "in", cls.customers.ids)])}
+            {
+                "name": "Finite",
+                "partner_domain": repr([("id", "in", cls.customers.ids)]),
+            }
         )
         cls.segment.action_compute()
         cls.snapshot = cls.env["crm.segment.snapshot"].create(
@@ -252,6 +256,19 @@ class TestFiniteValues(SegmentationCommon):
                 cells = self._render_xlsx()
                 self.assertFalse(re.search(r">-?(nan|inf)<", cells), cells)
         _logger.info("Non-finite numbers served by other modules: %s", sorted(others))
+
+    def test_every_number_field_of_the_addon_is_finite(self):
+        """Each float and monetary field the addon defines, a new one
+        included, serves finite numbers by its class."""
+        checked = []
+        for model_name, names in self._addon_models().items():
+            for name in names:
+                field = self.env[model_name]._fields[name]
+                if field.type in NUMBERS:
+                    checked.append(f"{model_name}.{name}")
+                    self.assertIsInstance(field, FINITE_FIELDS, checked[-1])
+        self.assertIn("crm.rfm.score.monetary", checked)
+        self.assertIn("crm.segment.member.monetary", checked)  # a related one
 
     def test_nan_invoice_leaves_score_segment_and_persona_readable(self):
         """The user-visible case: one invoice of customer A with a NaN amount
