@@ -10,6 +10,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
+from .crm_segmentation_finite import finite
+
 _logger = logging.getLogger(__name__)
 
 
@@ -225,7 +227,9 @@ class CrmRfmConfig(models.Model):
                             "frequency": sum(
                                 1 for row in past if row[1] == "out_invoice"
                             ),
-                            "monetary": sum(row[2] for row in past),
+                            # a non-finite invoice amount adds nothing, as in
+                            # the recompute
+                            "monetary": sum(finite(row[2]) for row in past),
                         }
                     )
             Line.create(vals)

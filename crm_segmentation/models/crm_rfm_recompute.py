@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .crm_rfm_config import parse_thresholds
+from .crm_segmentation_finite import FiniteFloat, finite_sql
 
 _logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class CrmRfmConfig(models.Model):
     run_cursor = fields.Integer(readonly=True)
     run_total = fields.Integer(readonly=True)
     run_done = fields.Integer(readonly=True)
-    progress = fields.Float(compute="_compute_progress")
+    progress = FiniteFloat(compute="_compute_progress")
     last_run_date = fields.Datetime(readonly=True)
     last_run_count = fields.Integer("Customers Scored", readonly=True)
     last_error = fields.Text(readonly=True)
@@ -106,24 +107,27 @@ class CrmRfmConfig(models.Model):
         1 + how many of the four cut values a[ceil(i * n / 5)] (i = 1..4, a =
         the metrics sorted, worst first) are below the customer's metric: one
         sort per metric for the whole company instead of a window and a join
-        per customer."""
+        per customer. The aggregates read the score rows as ``s`` too."""
         recency = self.env["crm.rfm.score"]._recency_sql("s", today)
+        # a non-finite net revenue (stored by SQL or an import) scores as 0,
+        # the value the score shows: NaN would otherwise sort above every
+        # amount and make its customer a top spender
+        monetary = finite_sql(SQL("s.monetary"), 0)
         specs = (
             # score, method, thresholds, fixed-threshold expression, sort key
             # (worst first: the oldest last invoice is the worst recency)
             ("r", self.recency_method, self.recency_thresholds, recency,
-             "last_invoice_date", True),
+             SQL("s.last_invoice_date"), True),
             ("f", self.frequency_method, self.frequency_thresholds,
-             SQL("s.frequency"), "frequency", False),
+             SQL("s.frequency"), SQL("s.frequency"), False),
             ("m", self.monetary_method, self.monetary_thresholds,
-             SQL("s.monetary"), "monetary", False),
+             monetary, monetary, False),
         )  # fmt: skip
         exprs, sorted_aggs, cuts = [], [], []
-        for key, method, thresholds, expr, column, reverse in specs:
+        for key, method, thresholds, expr, col, reverse in specs:
             if method == "fixed":
                 exprs.append(self._fixed_score(expr, thresholds, reverse))
                 continue
-            col = SQL.identifier(column)
             arr = SQL.identifier(f"{key}_sorted")
             sorted_aggs.append(
                 SQL("array_agg(%s ORDER BY %s NULLS FIRST) AS %s", col, col, arr)
@@ -134,7 +138,7 @@ class CrmRfmConfig(models.Model):
                 cuts.append(SQL("a.%s[(%s * a.n + 4) / 5] AS %s", arr, i, cut))
                 terms.append(
                     SQL(
-                        "(s.%s IS NOT NULL AND (c.%s IS NULL OR c.%s < s.%s))::int",
+                        "(%s IS NOT NULL AND (c.%s IS NULL OR c.%s < %s))::int",
                         col,
                         cut,
                         cut,
@@ -227,7 +231,11 @@ class CrmRfmConfig(models.Model):
                                AS frequency,
                            COUNT(*) FILTER (WHERE m.move_type = 'out_refund')
                                AS refunds,
-                           COALESCE(SUM(m.amount_untaxed_signed), 0) AS monetary,
+                           -- an invoice whose amount is NaN or infinite
+                           -- (stored by SQL, an import, another module) adds
+                           -- nothing: it still counts as an invoice, its
+                           -- amount is unknown
+                           COALESCE(SUM(%(amount)s), 0) AS monetary,
                            MIN(m.invoice_date)
                                FILTER (WHERE m.move_type = 'out_invoice')
                                AS first_date,
@@ -289,6 +297,7 @@ class CrmRfmConfig(models.Model):
                 company=self.company_id.id,
                 now=now,
                 uid=self.env.uid,
+                amount=finite_sql(SQL("m.amount_untaxed_signed")),
                 filter=self._invoice_filter(),
                 cursor=self.run_cursor,
                 upper=upper,
@@ -341,7 +350,8 @@ class CrmRfmConfig(models.Model):
             SQL(
                 """
             WITH a AS MATERIALIZED (
-                SELECT %(aggs)s FROM crm_rfm_score WHERE company_id = %(company)s),
+                SELECT %(aggs)s FROM crm_rfm_score s
+                 WHERE s.company_id = %(company)s),
             -- materialized: each cut is read from its array once, not per row
             c AS MATERIALIZED (SELECT %(cuts)s FROM a),
             cls AS MATERIALIZED (

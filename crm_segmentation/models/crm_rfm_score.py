@@ -4,6 +4,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .crm_segmentation_finite import FiniteMonetary
+
 
 class CrmRfmScore(models.Model):
     """One row per customer and company, written only by the set-based
@@ -35,7 +37,7 @@ class CrmRfmScore(models.Model):
     )
     frequency = fields.Integer("Invoices", readonly=True)
     refund_count = fields.Integer("Refunds", readonly=True)
-    monetary = fields.Monetary("Net Revenue", readonly=True, allow_negative=True)
+    monetary = FiniteMonetary("Net Revenue", readonly=True, allow_negative=True)
     first_invoice_date = fields.Date(readonly=True)
     last_invoice_date = fields.Date(readonly=True)
     last_order_date = fields.Date(readonly=True)

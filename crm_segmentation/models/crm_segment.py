@@ -11,6 +11,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL, sql
 
 from .crm_rfm_class import first_invalid_rfm_range
+from .crm_segmentation_finite import FiniteMonetary
 
 # Fields of the segment whose change does not change what its rules do:
 # writing only these leaves the rules' owner as it is. Any other field the
@@ -109,10 +110,10 @@ class CrmSegment(models.Model):
     class_ids = fields.Many2many(
         "crm.rfm.class", string="RFM Classes", check_company=True
     )
-    revenue_min = fields.Monetary(
+    revenue_min = FiniteMonetary(
         "Total Revenue From", allow_negative=True, help="0 means no lower bound."
     )
-    revenue_max = fields.Monetary(
+    revenue_max = FiniteMonetary(
         "Total Revenue To", allow_negative=True, help="0 means no upper bound."
     )
     last_order_from = fields.Date()

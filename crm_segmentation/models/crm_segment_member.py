@@ -4,6 +4,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .crm_segmentation_finite import FiniteMonetary
+
 
 class CrmSegmentMember(models.Model):
     """Materialized membership: lists, counts, exports and mailings read this
@@ -44,7 +46,7 @@ class CrmSegmentMember(models.Model):
     salesperson_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
     recency_days = fields.Integer(related="score_id.recency_days")
     frequency = fields.Integer(related="score_id.frequency")
-    monetary = fields.Monetary(related="score_id.monetary")
+    monetary = FiniteMonetary(related="score_id.monetary")
     r_score = fields.Integer(related="score_id.r_score")
     f_score = fields.Integer(related="score_id.f_score")
     m_score = fields.Integer(related="score_id.m_score")

@@ -11,6 +11,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .crm_segment import RULE_ERRORS, RULE_SQL_ERRORS
+from .crm_segmentation_finite import finite_sql
 
 _logger = logging.getLogger(__name__)
 
@@ -76,10 +77,13 @@ class CrmSegment(models.Model):
                 )
         if self.class_ids:
             conds.append(SQL("s.class_id IN %s", tuple(self.class_ids.ids)))
+        # a non-finite net revenue counts as 0, the value the score shows:
+        # NaN would pass any lower bound in PostgreSQL
+        monetary = finite_sql(SQL("s.monetary"), 0)
         if self.revenue_min:
-            conds.append(SQL("s.monetary >= %s", self.revenue_min))
+            conds.append(SQL("%s >= %s", monetary, self.revenue_min))
         if self.revenue_max:
-            conds.append(SQL("s.monetary <= %s", self.revenue_max))
+            conds.append(SQL("%s <= %s", monetary, self.revenue_max))
         if self.last_order_from:
             conds.append(SQL("s.last_order_date >= %s", self.last_order_from))
         if self.last_order_to:

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .crm_segment_persona_line import KIND_FIELDS
+from .crm_segmentation_finite import FiniteFloat, FiniteMonetary, finite, finite_sql
 
 PERSONA_TOP = 5
 
@@ -16,10 +17,10 @@ class CrmSegment(models.Model):
     _inherit = "crm.segment"  # pylint: disable=consider-merging-classes-inherited
 
     persona_size = fields.Integer("Size", readonly=True)
-    persona_avg_order_value = fields.Monetary(
+    persona_avg_order_value = FiniteMonetary(
         "Average Order Value", readonly=True, allow_negative=True
     )
-    persona_purchase_frequency = fields.Float(
+    persona_purchase_frequency = FiniteFloat(
         "Purchase Frequency", readonly=True, help="Average invoices per member."
     )
     persona_line_ids = fields.One2many("crm.segment.persona.line", "segment_id")
@@ -41,13 +42,16 @@ class CrmSegment(models.Model):
             sid: rest
             for sid, *rest in self.env.execute_query(
                 SQL(
-                    """SELECT m.segment_id, COUNT(*), COALESCE(SUM(s.monetary), 0),
+                    """SELECT m.segment_id, COUNT(*), COALESCE(SUM(%s), 0),
                               COALESCE(SUM(s.frequency), 0),
                               COALESCE(AVG(COALESCE(s.frequency, 0)), 0)
                          FROM crm_segment_member m
                          LEFT JOIN crm_rfm_score s ON s.id = m.score_id
                         WHERE m.segment_id IN %s
                         GROUP BY m.segment_id""",
+                    # a non-finite net revenue adds nothing, as the score
+                    # shows it (0)
+                    finite_sql(SQL("s.monetary")),
                     seg_ids,
                 )
             )
@@ -88,7 +92,7 @@ class CrmSegment(models.Model):
         tops["category"] = top_rows(
             SQL(
                 """SELECT m.segment_id AS sid, pt.categ_id AS rid,
-                          SUM(-l.balance) AS val
+                          COALESCE(SUM(%(balance)s), 0) AS val
                      FROM crm_segment_member m
                      JOIN crm_segment sg ON sg.id = m.segment_id
                      JOIN account_move mv
@@ -103,6 +107,10 @@ class CrmSegment(models.Model):
                       AND l.display_type = 'product'
                     GROUP BY 1, 2""",
                 segs=seg_ids,
+                # an invoice line whose balance is NaN or infinite (stored by
+                # SQL, an import, another module) adds nothing to its
+                # category: one such line would make the category NaN
+                balance=finite_sql(SQL("-l.balance")),
             )
         )
         names = {}
@@ -128,8 +136,10 @@ class CrmSegment(models.Model):
             seg.sudo().write(
                 {
                     "persona_size": size,
-                    "persona_avg_order_value": revenue / invoices if invoices else 0.0,
-                    "persona_purchase_frequency": float(freq),
+                    "persona_avg_order_value": finite(
+                        revenue / invoices if invoices else 0.0
+                    ),
+                    "persona_purchase_frequency": finite(float(freq)),
                 }
             )
         # sudo: the refresh date of the derived persona
@@ -143,18 +153,24 @@ class CrmSegment(models.Model):
         """``names``: {record id: display name} of the ``kind`` records.
         Industries and countries count members, categories sum revenue."""
         amount = "revenue" if kind == "category" else "member_count"
-        return [
-            {
-                "segment_id": self.id,
-                "kind": kind,
-                "name": names.get(rid) or "",
-                KIND_FIELDS[kind]: rid,
-                "value": float(value or 0.0),
-                amount: float(value or 0.0) if kind == "category" else int(value or 0),
-                "share": 100.0 * float(value or 0.0) / float(total) if total else 0.0,
-            }
-            for rid, value in rows
-        ]
+        # the SQL leaves non-finite amounts out; finite() keeps a sum beyond
+        # the float range from becoming an infinity here
+        total = finite(float(total or 0.0))
+        lines = []
+        for rid, value in rows:
+            number = finite(float(value or 0.0))
+            lines.append(
+                {
+                    "segment_id": self.id,
+                    "kind": kind,
+                    "name": names.get(rid) or "",
+                    KIND_FIELDS[kind]: rid,
+                    "value": number,
+                    amount: number if kind == "category" else int(value or 0),
+                    "share": finite(100.0 * number / total) if total else 0.0,
+                }
+            )
+        return lines
 
     @api.readonly
     def action_view_persona_chart(self):

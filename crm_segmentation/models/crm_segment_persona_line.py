@@ -3,6 +3,8 @@
 
 from odoo import api, fields, models
 
+from .crm_segmentation_finite import FiniteFloat, FiniteMonetary
+
 # the record of each kind of persona line
 KIND_FIELDS = {
     "industry": "industry_id",
@@ -36,15 +38,15 @@ class CrmSegmentPersonaLine(models.Model):
     category_id = fields.Many2one("product.category", readonly=True)
     # the name of the country, industry or category in the reader's language
     label = fields.Char("Name", compute="_compute_label")
-    value = fields.Float(
+    value = FiniteFloat(
         allow_negative=True,  # net revenue of a category can be negative
         help="Members for industries and countries, net revenue for product "
         "categories.",
     )
     member_count = fields.Integer("Members", readonly=True)
-    revenue = fields.Monetary("Net Revenue", readonly=True, allow_negative=True)
+    revenue = FiniteMonetary("Net Revenue", readonly=True, allow_negative=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    share = fields.Float("Share (%)", allow_negative=True)
+    share = FiniteFloat("Share (%)", allow_negative=True)
 
     @api.depends("name", "industry_id", "country_id", "category_id")
     @api.depends_context("lang")

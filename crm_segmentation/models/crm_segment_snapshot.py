@@ -6,6 +6,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_date, format_list, format_time
 
+from .crm_segmentation_finite import finite_sql
+
 
 class CrmSegmentSnapshot(models.Model):
     """A dated photograph of segment members and their scores."""
@@ -104,7 +106,7 @@ class CrmSegmentSnapshot(models.Model):
                        COALESCE(sg.name->>%(lang)s, sg.name->>'en_US'),
                        m.partner_id,
                        s.class_id, s.rfm_code, s.r_score, s.f_score, s.m_score,
-                       %(recency)s, s.frequency, s.monetary,
+                       %(recency)s, s.frequency, %(monetary)s,
                        %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM crm_segment_member m
@@ -116,6 +118,9 @@ class CrmSegmentSnapshot(models.Model):
                     lang=self.env.lang or "en_US",
                     date=snap.date,
                     recency=self.env["crm.rfm.score"]._recency_sql("s", snap.date),
+                    # a non-finite net revenue is kept as 0, the value the
+                    # score shows, not carried into the history
+                    monetary=finite_sql(SQL("s.monetary"), 0),
                     company=snap.company_id.id,
                     uid=self.env.uid,
                     segments=tuple(segments.ids) or (0,),

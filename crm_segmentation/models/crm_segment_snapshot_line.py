@@ -3,6 +3,8 @@
 
 from odoo import fields, models
 
+from .crm_segmentation_finite import FiniteMonetary
+
 
 class CrmSegmentSnapshotLine(models.Model):
     """One member of one segment as of the snapshot date.
@@ -48,4 +50,4 @@ class CrmSegmentSnapshotLine(models.Model):
         allow_negative=True,  # an invoice dated after the snapshot
     )
     frequency = fields.Integer("Invoices", readonly=True)
-    monetary = fields.Monetary("Net Revenue", readonly=True, allow_negative=True)
+    monetary = FiniteMonetary("Net Revenue", readonly=True, allow_negative=True)

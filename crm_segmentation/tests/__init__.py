@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from . import test_finite_values
 from . import test_install
 from . import test_isolation
 from . import test_rfm
