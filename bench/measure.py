@@ -477,6 +477,8 @@ def prep_screen(env, meta, row, suite=True):
             [("model", "=", "ir.ui.view"), ("module", "in", SUITE)]
         )
         env["ir.ui.view"].browse(views.mapped("res_id")).write({"active": False})
+    # the views as they are now in this transaction, not as cached before
+    env.registry.clear_cache("templates")
     action = env.ref(action_xmlid)
     view_id = next(
         (v for v, t in action._get_action_dict()["views"] if t == view_type), False
@@ -566,6 +568,7 @@ def screen_row(row):
     return (prep_ours, work, prep_core, work, after)
 
 
+REPEAT = dict.fromkeys(SCREENS, 7)  # timed runs of a row (median kept)
 ROWS = {
     "rfm": (prep_rfm, ours_rfm, prep_rfm, ref_rfm, None),
     "segment": (
@@ -612,10 +615,15 @@ def measure(env, meta, row, side):
         env.invalidate_all()
     state = prep(env, meta)
     reset_peak()
-    queries = sql_db.sql_counter
-    started = time.perf_counter()
-    check = work(env, meta, state)
-    seconds = time.perf_counter() - started
+    # a screen takes milliseconds: the median of several openings, so that
+    # one scheduling hiccup of a shared machine is not the result
+    times = []
+    for _run in range(REPEAT.get(row, 1)):
+        queries = sql_db.sql_counter
+        started = time.perf_counter()
+        check = work(env, meta, state)
+        times.append(time.perf_counter() - started)
+    seconds = sorted(times)[len(times) // 2]
     result = {
         "seconds": round(seconds, 4),
         "queries": sql_db.sql_counter - queries,
@@ -647,6 +655,8 @@ def main():
         meta = json.loads(env["ir.config_parameter"].get_param(META_KEY))
         meta["backlog_limit"] = args.backlog
         result = measure(env, meta, args.row, args.side)
+        if args.row in SCREENS:
+            cr.rollback()  # the core side switched the suite's views off
     print(json.dumps(result))
     return 0
 

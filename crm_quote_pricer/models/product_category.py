@@ -7,6 +7,7 @@ from .finite_values import FiniteFloat
 
 
 class ProductCategory(models.Model):
+    _name = "product.category"
     _inherit = ["product.category", "crm.quote.pricer.finite"]
 
     pricer_margin_floor = FiniteFloat(

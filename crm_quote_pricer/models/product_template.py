@@ -7,6 +7,7 @@ from .finite_values import FiniteFloat
 
 
 class ProductTemplate(models.Model):
+    _name = "product.template"
     _inherit = ["product.template", "crm.quote.pricer.finite"]
 
     pricer_margin_floor = FiniteFloat(

@@ -16,6 +16,7 @@ class SaleOrder(models.Model):
     payment of the invoicing plan."""
 
     # pylint: disable=consider-merging-classes-inherited
+    _name = "sale.order"
     _inherit = ["sale.order", "crm.quote.pricer.finite"]
 
     pricer_down_payment = FiniteFloat(

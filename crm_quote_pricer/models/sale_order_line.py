@@ -87,6 +87,7 @@ def _finite_result(result):
 
 
 class SaleOrderLine(models.Model):
+    _name = "sale.order.line"
     _inherit = ["sale.order.line", "crm.quote.pricer.finite"]
 
     pricer_waterfall = _pricer_result_field(
