@@ -14,3 +14,9 @@ class HelpdeskTicketStage(models.Model):
         "billable hours go to an invoice. Leave it off for closed stages such "
         "as Cancelled or Rejected. Only used on closed stages.",
     )
+    sla_pause = fields.Boolean(
+        string="Pauses the SLA",
+        help="Tickets in this stage wait on the customer: their SLA clock "
+        "stops, and the working time spent here pushes their resolution "
+        "deadline.",
+    )
