@@ -18,6 +18,7 @@
         "crm",
         "helpdesk_mgmt",
         "contract",
+        "rating",
     ],
     "data": [
         "security/crm_helpdesk_link_security.xml",
@@ -25,6 +26,7 @@
         "security/ir_rule.xml",
         "data/ir_cron.xml",
         "data/helpdesk_ticket_stage_data.xml",
+        "data/mail_template_data.xml",
         "views/helpdesk_support_plan_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_team_views.xml",

@@ -20,3 +20,8 @@ class HelpdeskTicketStage(models.Model):
         "stops, and the working time spent here pushes their resolution "
         "deadline.",
     )
+    rating_request = fields.Boolean(
+        string="Ask for a Rating",
+        help="Closing a ticket into this stage e-mails its customer a "
+        "satisfaction request (once per ticket). Only used on closed stages.",
+    )
