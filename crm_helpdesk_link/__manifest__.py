@@ -36,6 +36,7 @@
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/helpdesk_service_level_report_views.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
     ],

@@ -6,6 +6,7 @@ from . import test_coverage
 from . import test_sla
 from . import test_sla_clock
 from . import test_csat
+from . import test_service_level_report
 from . import test_billing
 from . import test_upsell
 from . import test_access
