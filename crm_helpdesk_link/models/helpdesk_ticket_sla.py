@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL, format_datetime
 
-from .numeric_guard import FiniteFloat
+from .numeric_guard import MAX_HOURS, FiniteFloat
 from .sla_clock import add_working_hours, working_hours_between
 
 # Working time is fetched in windows from the earliest start: 14 days first,
@@ -348,7 +348,11 @@ class HelpdeskTicket(models.Model):
         for ticket in resuming.sudo():
             ticket.write(
                 {
-                    "sla_paused_hours": ticket.sla_paused_hours + hours[ticket.id],
+                    # capped at the guard's bound: a pause of years must
+                    # not block the move that ends it
+                    "sla_paused_hours": min(
+                        ticket.sla_paused_hours + hours[ticket.id], MAX_HOURS
+                    ),
                     "sla_pause_start": False,
                 }
             )

@@ -11,6 +11,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from ..models.numeric_guard import MAX_HOURS
 from ..models.sla_clock import add_working_hours, working_hours_between
 from .common import SupportCommon
 
@@ -121,6 +122,17 @@ class TestSlaClock(SupportCommon):
         self.assertEqual(ticket.sla_paused_hours, 11.0)
         self.assertEqual(ticket.sla_resolution_deadline, at("2026-03-17", 3))
         self.assertFalse(ticket.sla_resolution_breached)
+
+    def test_pause_of_years_is_capped(self):
+        """Paused hours stop at the numeric guard's bound instead of
+        blocking the move that ends the pause."""
+        self.team.resource_calendar_id = False
+        self.company.resource_calendar_id = False
+        with freeze_time(f"{MONDAY} 08:00:00"):
+            ticket = self._ticket(stage_id=self.stage_awaiting.id)
+        with freeze_time("2029-03-16 08:00:00"):
+            ticket.stage_id = self.stage_progress
+        self.assertEqual(ticket.sla_paused_hours, MAX_HOURS)
 
     def test_created_in_a_pausing_stage(self):
         with freeze_time(f"{MONDAY} 08:00:00"):
