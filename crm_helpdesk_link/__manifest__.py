@@ -18,6 +18,7 @@
         "crm",
         "helpdesk_mgmt",
         "contract",
+        "rating",
     ],
     "data": [
         "security/crm_helpdesk_link_security.xml",
@@ -25,6 +26,7 @@
         "security/ir_rule.xml",
         "data/ir_cron.xml",
         "data/helpdesk_ticket_stage_data.xml",
+        "data/mail_template_data.xml",
         "views/helpdesk_support_plan_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_team_views.xml",
@@ -34,6 +36,7 @@
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/helpdesk_service_level_report_views.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
     ],

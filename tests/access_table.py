@@ -176,6 +176,9 @@ TABLE = {
         "rwcu": ("support_plan_manager",),
         "r": ("billing_user", "helpdesk_user"),
     },
+    "helpdesk.service.level.report": {
+        "r": ("support_plan_manager",),
+    },
     "crm.rfm.config": {
         "rwc": ("segmentation_manager",),
         "r": ("marketing_user",),

@@ -35,6 +35,13 @@ def _view_row(case, model, owner):
     return case.env[model].sudo().search([("user_id", "=", owner.id)], limit=1)
 
 
+def _ticket_report_row(case):
+    """The service-level report's row of a new ticket under the base plan."""
+    ticket = FIXTURES["helpdesk.ticket"]["make"](case, case.env, None)
+    case.env.flush_all()
+    return case.env["helpdesk.service.level.report"].sudo().browse(ticket.id)
+
+
 # model -> how to make one record (with ``env``, for ``owner``), what to write.
 # Dependencies are built as admin, only the record itself with ``env``, so a
 # create attempt as a role measures that model alone.
@@ -132,6 +139,13 @@ FIXTURES = {
             }
         ),
         "write": {"ticket_quota": 99},
+    },
+    "helpdesk.service.level.report": {
+        "make": lambda c, env, o: _ticket_report_row(c),
+        "create": lambda c, env, o: _as(env, "helpdesk.service.level.report").create(
+            {"ticket_count": 1}
+        ),
+        "write": {"breach_count": 7},
     },
     "crm.rfm.config": {
         "make": lambda c, env, o: c.rfm_config(env),

@@ -38,6 +38,7 @@ ADDON_OF = {
     "crm.quote.price.rule.tier": "crm_quote_pricer",
     "crm.quote.authority": "crm_quote_pricer",
     "helpdesk.support.plan": "crm_helpdesk_link",
+    "helpdesk.service.level.report": "crm_helpdesk_link",
     "crm.rfm.config": "crm_segmentation",
     "crm.rfm.class": "crm_segmentation",
     "crm.rfm.score": "crm_segmentation",

@@ -14,6 +14,8 @@ from . import helpdesk_ticket_coverage
 from . import helpdesk_ticket_billing
 from . import helpdesk_ticket_sla
 from . import helpdesk_ticket_upsell
+from . import helpdesk_ticket_csat
+from . import rating_rating
 from . import account_move
 from . import account_move_line
 from . import crm_lead

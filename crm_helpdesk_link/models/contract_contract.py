@@ -39,11 +39,27 @@ class ContractContract(models.Model):
     support_tickets_period = fields.Integer(
         string="Tickets (Period)", compute="_compute_support_health"
     )
+    support_csat_count = fields.Integer(
+        string="Rated Tickets (Period)",
+        compute="_compute_support_health",
+        help="Tickets of the current period rated by the customer.",
+    )
+    support_csat_satisfied_count = fields.Integer(
+        string="Satisfied Ratings (Period)", compute="_compute_support_health"
+    )
+    support_csat = FiniteFloat(
+        string="Satisfaction % (Period)",
+        compute="_compute_support_health",
+        help="Share of the current period's rated tickets whose customer was "
+        "satisfied (CSAT). 0 without ratings.",
+    )
     support_health = fields.Selection(
         HEALTH,
         compute="_compute_support_health",
-        help="Critical: SLA breaches or hours beyond the included ones in the "
-        "current period. At risk: over 80% of the hours or tickets used.",
+        help="Critical: SLA breaches, hours beyond the included ones, or "
+        "fewer than half of the rated tickets satisfied in the current "
+        "period. At risk: over 80% of the hours or tickets used, or fewer "
+        "than 80% of the rated tickets satisfied.",
     )
 
     def _support_dates(self):
@@ -112,6 +128,7 @@ class ContractContract(models.Model):
                 lambda p, d=today: p._covers_date(d)
             )
             tickets = hours = included = ticket_quota = breaches = 0
+            rated = satisfied = 0
             for plan in plans:
                 count, used = usage.get(plan.id, (0, 0.0))
                 tickets += count
@@ -119,19 +136,27 @@ class ContractContract(models.Model):
                 included += plan.hour_quota
                 ticket_quota += plan.ticket_quota
                 p_start, p_end = plan._get_period(today)
-                breaches += sum(
-                    plan.ticket_ids.filtered(
-                        lambda t, s=p_start, e=p_end: s <= t.coverage_date <= e
-                    ).mapped("sla_breach_count")
+                period_tickets = plan.ticket_ids.filtered(
+                    lambda t, s=p_start, e=p_end: s <= t.coverage_date <= e
                 )
+                breaches += sum(period_tickets.mapped("sla_breach_count"))
+                answers = period_tickets.filtered("csat_rating").mapped("csat_rating")
+                rated += len(answers)
+                satisfied += answers.count("satisfied")
             contract.support_tickets_period = tickets
             contract.support_hours_used = hours
             contract.support_hours_included = included
             contract.support_sla_breach_count = breaches
-            if breaches or (included and hours > included):
+            contract.support_csat_count = rated
+            contract.support_csat_satisfied_count = satisfied
+            csat = 100.0 * satisfied / rated if rated else 0.0
+            contract.support_csat = csat
+            if breaches or (included and hours > included) or (rated and csat < 50):
                 health = "critical"
-            elif (included and hours > 0.8 * included) or (
-                ticket_quota and tickets > 0.8 * ticket_quota
+            elif (
+                (included and hours > 0.8 * included)
+                or (ticket_quota and tickets > 0.8 * ticket_quota)
+                or (rated and csat < 80)
             ):
                 health = "warning"
             else:

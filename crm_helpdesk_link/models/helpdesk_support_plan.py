@@ -10,6 +10,9 @@ from odoo.fields import Domain
 from .numeric_guard import FiniteFloat, FiniteMonetary
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+# helpdesk_mgmt's ticket priorities -> suffix of the plan's per-priority
+# hours; Medium (and any other) uses the plan's own hours
+PRIORITY_SUFFIX = {"0": "low", "2": "high", "3": "urgent"}
 
 
 class HelpdeskSupportPlan(models.Model):
@@ -89,6 +92,42 @@ class HelpdeskSupportPlan(models.Model):
     resolution_hours = FiniteFloat(
         tracking=True,
         help="SLA: working hours (team calendar) to the resolution. 0: no SLA.",
+    )
+    response_hours_low = FiniteFloat(
+        string="Response Hours (Low)",
+        tracking=True,
+        help="Working hours to the first response of a low-priority ticket. "
+        "0: the plan's response hours.",
+    )
+    resolution_hours_low = FiniteFloat(
+        string="Resolution Hours (Low)",
+        tracking=True,
+        help="Working hours to the resolution of a low-priority ticket. "
+        "0: the plan's resolution hours.",
+    )
+    response_hours_high = FiniteFloat(
+        string="Response Hours (High)",
+        tracking=True,
+        help="Working hours to the first response of a high-priority ticket. "
+        "0: the plan's response hours.",
+    )
+    resolution_hours_high = FiniteFloat(
+        string="Resolution Hours (High)",
+        tracking=True,
+        help="Working hours to the resolution of a high-priority ticket. "
+        "0: the plan's resolution hours.",
+    )
+    response_hours_urgent = FiniteFloat(
+        string="Response Hours (Very High)",
+        tracking=True,
+        help="Working hours to the first response of a very-high-priority "
+        "ticket. 0: the plan's response hours.",
+    )
+    resolution_hours_urgent = FiniteFloat(
+        string="Resolution Hours (Very High)",
+        tracking=True,
+        help="Working hours to the resolution of a very-high-priority ticket. "
+        "0: the plan's resolution hours.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     hourly_rate = FiniteMonetary(
@@ -289,6 +328,17 @@ class HelpdeskSupportPlan(models.Model):
             plan.hours_remaining = (
                 max(plan.hour_quota - hours, 0.0) if plan.hour_quota else 0.0
             )
+
+    def _sla_hours(self, priority):
+        """(response, resolution) working hours of a ticket of ``priority``:
+        the priority's own hours where set, the plan's otherwise."""
+        self.ensure_one()
+        suffix = PRIORITY_SUFFIX.get(priority)
+        response, resolution = self.response_hours, self.resolution_hours
+        if suffix:
+            response = self[f"response_hours_{suffix}"] or response
+            resolution = self[f"resolution_hours_{suffix}"] or resolution
+        return response, resolution
 
     def _upsell_price(self):
         """What the plan sells for: its contract line, or the contract's lines."""

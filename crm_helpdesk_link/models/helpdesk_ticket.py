@@ -12,6 +12,12 @@ SYSTEM_FIELDS = (
     "first_response_date",
     "sla_response_breached",
     "sla_resolution_breached",
+    "sla_paused_hours",
+    "sla_pause_start",
+    "sla_response_warned",
+    "sla_resolution_warned",
+    # the customer's rating, from the rating module's own flows
+    "csat_rating",
     "billable_hours",
     "billing_state",
     # the plan's contract: a client picks the plan, never writes through it

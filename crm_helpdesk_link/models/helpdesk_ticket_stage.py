@@ -14,3 +14,14 @@ class HelpdeskTicketStage(models.Model):
         "billable hours go to an invoice. Leave it off for closed stages such "
         "as Cancelled or Rejected. Only used on closed stages.",
     )
+    sla_pause = fields.Boolean(
+        string="Pauses the SLA",
+        help="Tickets in this stage wait on the customer: their SLA clock "
+        "stops, and the working time spent here pushes their resolution "
+        "deadline.",
+    )
+    rating_request = fields.Boolean(
+        string="Ask for a Rating",
+        help="Closing a ticket into this stage e-mails its customer a "
+        "satisfaction request (once per ticket). Only used on closed stages.",
+    )

@@ -26,6 +26,8 @@ BOUNDS = {
     # a renewal warning more than ten years ahead makes no sense, and
     # today + days must stay a date Python can represent
     "helpdesk_upsell_expiry_days": (0, 3650),
+    # a warning more than a year before an SLA deadline is a typing error
+    "helpdesk_sla_warning_hours": (0, 8760),
 }
 # Fields of the addon that may be negative (none today).
 SIGNED = frozenset()

@@ -50,6 +50,14 @@ class ResCompany(models.Model):
         "ending within this many days. 0 disables the rule.",
     )
 
+    helpdesk_sla_warning_hours = fields.Integer(
+        string="SLA Warning Lead Time (Hours)",
+        default=2,
+        help="A to-do goes to the ticket's user (or the team leader) this "
+        "many hours before a response or resolution deadline. 0 disables "
+        "the warnings.",
+    )
+
     @api.constrains("helpdesk_billable_product_id")
     def _check_helpdesk_company_links(self):
         """res.company has no _check_company_auto: check our link here."""

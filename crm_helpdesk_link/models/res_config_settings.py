@@ -27,3 +27,6 @@ class ResConfigSettings(models.TransientModel):
     helpdesk_upsell_expiry_days = fields.Integer(
         related="company_id.helpdesk_upsell_expiry_days", readonly=False
     )
+    helpdesk_sla_warning_hours = fields.Integer(
+        related="company_id.helpdesk_sla_warning_hours", readonly=False
+    )

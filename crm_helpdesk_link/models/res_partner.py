@@ -4,6 +4,7 @@
 from odoo import fields, models
 
 from .contract_contract import HEALTH
+from .numeric_guard import FiniteFloat
 
 
 class ResPartner(models.Model):
@@ -17,6 +18,15 @@ class ResPartner(models.Model):
     )
     support_sla_breach_count = fields.Integer(
         string="SLA Breaches", compute="_compute_support_health"
+    )
+    support_csat_count = fields.Integer(
+        string="Rated Tickets", compute="_compute_support_health"
+    )
+    support_csat = FiniteFloat(
+        string="Satisfaction %",
+        compute="_compute_support_health",
+        help="Share of the rated tickets of the customer's running contracts, "
+        "in their current periods, whose customer was satisfied (CSAT).",
     )
 
     def _compute_support_health(self):
@@ -41,6 +51,10 @@ class ResPartner(models.Model):
             partner.support_sla_breach_count = sum(
                 contracts.mapped("support_sla_breach_count")
             )
+            rated = sum(contracts.mapped("support_csat_count"))
+            satisfied = sum(contracts.mapped("support_csat_satisfied_count"))
+            partner.support_csat_count = rated
+            partner.support_csat = 100.0 * satisfied / rated if rated else 0.0
             healths = contracts.mapped("support_health")
             partner.support_health = max(healths, key=order.index) if healths else False
 

@@ -85,6 +85,27 @@ class SupportCommon(TransactionCase):
         )
 
     @classmethod
+    def _support_calendar(cls):
+        """Monday to Friday, 8-12 and 13-17 UTC."""
+        attendances = []
+        for day in "01234":
+            for name, start, stop in (("morning", 8, 12), ("afternoon", 13, 17)):
+                attendances.append(
+                    Command.create(
+                        {
+                            "name": f"Day {day} {name}",
+                            "dayofweek": day,
+                            "hour_from": start,
+                            "hour_to": stop,
+                            "day_period": name,
+                        }
+                    )
+                )
+        return cls.env["resource.calendar"].create(
+            {"name": "Support hours", "tz": "UTC", "attendance_ids": attendances}
+        )
+
+    @classmethod
     def _running_plan(cls, contract_name, **plan_values):
         """A contract of the other customer running from ten days ago, and a
         copy of the base plan on it: (contract, plan)."""

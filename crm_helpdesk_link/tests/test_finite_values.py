@@ -90,6 +90,8 @@ class TestFiniteValues(SupportCommon):
         """Write value by SQL in every stored float column of each model's record."""
         for model_name in models:
             Model = self.env[model_name]
+            if not Model._auto:
+                continue  # a SQL report reads the tables swept here
             record = self.records.get(model_name) or Model.search([], limit=1)
             self.assertTrue(record, f"the sweep needs a record of {model_name}")
             for name, field in Model._fields.items():

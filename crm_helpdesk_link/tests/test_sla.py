@@ -6,7 +6,6 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import SupportCommon
@@ -17,31 +16,7 @@ class TestSla(SupportCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        attendances = []
-        for day in "01234":
-            attendances += [
-                Command.create(
-                    {
-                        "name": f"Day {day} morning",
-                        "dayofweek": day,
-                        "hour_from": 8,
-                        "hour_to": 12,
-                        "day_period": "morning",
-                    }
-                ),
-                Command.create(
-                    {
-                        "name": f"Day {day} afternoon",
-                        "dayofweek": day,
-                        "hour_from": 13,
-                        "hour_to": 17,
-                        "day_period": "afternoon",
-                    }
-                ),
-            ]
-        cls.calendar = cls.env["resource.calendar"].create(
-            {"name": "Support hours", "tz": "UTC", "attendance_ids": attendances}
-        )
+        cls.calendar = cls._support_calendar()
         cls.team.resource_calendar_id = cls.calendar
 
     @freeze_time("2026-03-13 16:00:00")  # a Friday, one working hour left

@@ -59,3 +59,21 @@ class TestRoleTours(SupportCommon, HttpCase):
             login=user.login,
         )
         self.assertEqual(ticket.support_hours, 1.5)
+
+    def test_helpdesk_manager_reads_service_levels(self):
+        user = new_test_user(
+            self.env,
+            login="tour_levels",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_manager",
+        )
+        self.stage_done.rating_request = True
+        for name, value in (("Fast tour ticket", 5), ("Slow tour ticket", 1)):
+            ticket = self._ticket(name=name)
+            ticket.stage_id = self.stage_done
+            token = ticket._rating_get_access_token()
+            ticket.sudo().rating_apply(value, token=token)
+        self.start_tour(
+            "/odoo/action-crm_helpdesk_link.helpdesk_service_level_report_action",
+            "crm_helpdesk_link_service_level_tour",
+            login=user.login,
+        )
