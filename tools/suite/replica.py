@@ -195,6 +195,15 @@ class ReplicaTask(Task):
         self.download(url, sales, action, [r["id"] for r in rows], paths)
         # Sales > Reporting > Forecast Accuracy, as the sales manager
         kw(admin, ACCURACY, "web_read_group", [], ["user_id"], ["actual_revenue:sum"])
+        # Helpdesk > Reporting > Service Levels, as the helpdesk manager
+        kw(
+            admin,
+            "helpdesk.service.level.report",
+            "web_read_group",
+            [],
+            ["team_id"],
+            ["ticket_count:sum", "breach_count:sum"],
+        )
         # Marketing: the segment, its persona, its members' workbook
         segment = kw(sales, "crm.segment", "search_read", [], ["name"], limit=1)
         seg_id = segment[0]["id"]
