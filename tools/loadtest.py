@@ -106,7 +106,8 @@ def main(argv=None):
     result = {
         "size": args.size,
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "database": "demo" + (" + bench/generate.py M" if args.size == "M" else ""),
+        "database": f"copy of {source}"
+        + (" (demo + bench/generate.py M)" if args.size == "M" else " (demo)"),
         "server": "prefork, --workers=2 --max-cron-threads=1",
         "uptime_before": load_before,
         "uptime_after": uptime(),
