@@ -11,8 +11,9 @@ and the tools it installs into venvs under ~/.cache/crm-suite. Entry point:
 Modules, by job: bootstrap (find or get Odoo, venvs, requirements), cluster
 (PostgreSQL), odoo (server config and command lines), lint, runs (one Odoo
 run and its log), tasks (upgrade, uninstall, pytest steps), multiworker,
-peers (host modules' own tests), bare (the bare-machine check), testrun
-(`make test`) and cli (the commands).
+replica, loadtest (every role at once under locust), peers (host modules'
+own tests), bare (the bare-machine check), testrun (`make test`) and cli
+(the commands).
 """
 
 import hashlib

@@ -181,8 +181,9 @@ def main(argv=None):
     p_test = sub.add_parser("test", help="lint + Odoo tests + pytest tests/")
     p_test.add_argument("--no-lint", action="store_true")
     p_test.add_argument("--jobs", default=os.environ.get("TEST_JOBS", "2"))
-    # dev loop: only these steps (upgrade,uninstall,multiworker) on a reused
-    # <prefix>demo database (--fresh reinstalls it); no lint, no other tests
+    # dev loop: only these steps (upgrade,uninstall,multiworker,replica,
+    # loadtest,...) on a reused <prefix>demo database (--fresh reinstalls
+    # it); no lint, no other tests
     p_test.add_argument("--only", help=argparse.SUPPRESS)
     p_test.add_argument("--prefix", default="crmt_", help=argparse.SUPPRESS)
     p_test.add_argument("--fresh", action="store_true", help=argparse.SUPPRESS)

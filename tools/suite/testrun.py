@@ -10,6 +10,7 @@ from . import ADDONS, die, peers, say
 from .bare import BareMachineTask
 from .bootstrap import find_python
 from .lint import cmd_lint
+from .loadtest import LoadTestTask
 from .multiworker import MultiWorkerTask
 from .odoo import prepare
 from .replica import ReplicaTask
@@ -27,6 +28,8 @@ def suite_tasks(odoo, prefix, demo_gate, all_gate, steps):
         demo_tasks.append(MultiWorkerTask(odoo, f"{prefix}mw", demo_gate))
     if "replica" in steps:
         demo_tasks.append(ReplicaTask(odoo, f"{prefix}rep", demo_gate))
+    if "loadtest" in steps:
+        demo_tasks.append(LoadTestTask(odoo, f"{prefix}load", demo_gate))
     if "upgrade" in steps:
         demo_tasks.append(UpgradeTask(odoo, f"{prefix}demo", demo_gate))
     if "uninstall" in steps:
@@ -58,7 +61,15 @@ def then_open(job, gate, ok, before_open=None, skip=False):
     return call
 
 
-STEPS = ("uninstall", "multiworker", "replica", "upgrade", "peers", "bare")
+STEPS = (
+    "uninstall",
+    "multiworker",
+    "replica",
+    "loadtest",
+    "upgrade",
+    "peers",
+    "bare",
+)
 
 
 def cmd_test(args):
@@ -123,9 +134,9 @@ def cmd_test(args):
     say(
         f"odoo tests: {len(runs)} fresh databases (demo install, each addon "
         "alone, then all four); on the demo database: upgrade, multi-worker "
-        "story, reports on a read replica; on copies of the all-four one: "
-        "uninstall and reinstall of each addon, host modules' own tests; the "
-        f"bare-machine check; {jobs} at a time"
+        "story, reports on a read replica, all roles at once (load test); on "
+        "copies of the all-four one: uninstall and reinstall of each addon, "
+        f"host modules' own tests; the bare-machine check; {jobs} at a time"
     )
     try:
         with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
