@@ -183,11 +183,20 @@ class SaleOrderLine(models.Model):
             self.product_id and not self.display_type and not self.is_downpayment
         )
 
-    def _pricer_waterfall_steps(self):
+    def _pricer_method_labels(self):
+        """{pricing method: its label in the reader's language}."""
+        return dict(
+            self.env["crm.quote.price.rule"]
+            ._fields["method"]
+            ._description_selection(self.env)
+        )
+
+    def _pricer_waterfall_steps(self, methods=None):
         """The line's waterfall as the reader sees it: the list price, each
         rule of the rate card, a price set by hand, then the salesperson's
         discount, each with the unit price it leaves (``amount``) and what it
-        changed (``delta``). Labels are in the reader's language."""
+        changed (``delta``). Labels are in the reader's language
+        (``methods``: the method labels, when the caller has them)."""
         self.ensure_one()
         stored = self.pricer_waterfall or []
         if not _waterfall_is_valid(stored):
@@ -197,11 +206,8 @@ class SaleOrderLine(models.Model):
         price, discount = finite(self.price_unit), finite(self.discount)
         if not stored and not discount:
             return []
-        methods = dict(
-            self.env["crm.quote.price.rule"]
-            ._fields["method"]
-            ._description_selection(self.env)
-        )
+        if methods is None:
+            methods = self._pricer_method_labels()
         steps = []
         for index, step in enumerate(stored):
             start = index == 0 and not step.get("method")
@@ -253,11 +259,16 @@ class SaleOrderLine(models.Model):
             )
         return steps
 
-    def _pricer_format_delta(self, delta, currency):
+    def _pricer_format_delta(self, delta, currency, fmt=None):
+        """``delta`` with its sign; ``fmt(value, currency)`` formats the
+        amount (format_amount by default)."""
         if delta is None:
             return ""
         # the sign leads, as in a bank statement: "-$ 60.00", not "$ -60.00"
-        amount = format_amount(self.env, abs(delta), currency)
+        if fmt is None:
+            amount = format_amount(self.env, abs(delta), currency)
+        else:
+            amount = fmt(abs(delta), currency)
         if currency.is_zero(delta):
             return amount
         return f"+{amount}" if delta > 0 else f"-{amount}"
@@ -267,41 +278,52 @@ class SaleOrderLine(models.Model):
     )
     @api.depends_context("lang")
     def _compute_pricer_waterfall_html(self):
+        # what every line shares, looked up once for the lines computed
+        # together (a quote's lines are read by the page: 40 at a time)
+        methods = self._pricer_method_labels()
+        header = Markup(
+            "<table class='table table-sm o_pricer_waterfall'><thead><tr>"
+            "<th>%s</th><th>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th></tr></thead><tbody>"
+        ) % (
+            self.env._("Step"),
+            self.env._("How"),
+            self.env._("Change"),
+            self.env._("Unit Price"),
+        )
+        row = Markup(
+            "<tr><td>%s</td><td class='text-muted'>%s</td>"
+            "<td class='text-end text-nowrap'>%s</td>"
+            "<td class='text-end text-nowrap fw-bold'>%s</td></tr>"
+        )
+        amounts = {}
+
+        def amount(value, currency):
+            key = (value, currency.id)
+            if key not in amounts:
+                amounts[key] = format_amount(self.env, value, currency)
+            return amounts[key]
+
         for line in self:
-            steps = line._pricer_waterfall_steps()
+            steps = line._pricer_waterfall_steps(methods)
             if not steps:
                 line.pricer_waterfall_html = False
                 line.pricer_waterfall_summary = False
                 continue
             currency = line.currency_id or line.env.company.currency_id
             rows = Markup("").join(
-                Markup(
-                    "<tr><td>%s</td><td class='text-muted'>%s</td>"
-                    "<td class='text-end text-nowrap'>%s</td>"
-                    "<td class='text-end text-nowrap fw-bold'>%s</td></tr>"
-                )
+                row
                 % (
                     step["label"],
                     step["detail"],
-                    line._pricer_format_delta(step["delta"], currency),
-                    format_amount(line.env, step["amount"], currency),
+                    line._pricer_format_delta(step["delta"], currency, amount),
+                    amount(step["amount"], currency),
                 )
                 for step in steps
             )
-            line.pricer_waterfall_html = Markup(
-                "<table class='table table-sm o_pricer_waterfall'><thead><tr>"
-                "<th>%s</th><th>%s</th><th class='text-end'>%s</th>"
-                "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
-            ) % (
-                line.env._("Step"),
-                line.env._("How"),
-                line.env._("Change"),
-                line.env._("Unit Price"),
-                rows,
-            )
+            line.pricer_waterfall_html = header + rows + Markup("</tbody></table>")
             line.pricer_waterfall_summary = " → ".join(
-                f"{step['label']}: {format_amount(line.env, step['amount'], currency)}"
-                for step in steps
+                f"{step['label']}: {amount(step['amount'], currency)}" for step in steps
             )
 
     def action_pricer_open_line_waterfall(self):
