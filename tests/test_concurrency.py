@@ -21,6 +21,7 @@ the same way.
 """
 
 import threading
+import time
 from contextlib import contextmanager
 from unittest.mock import patch
 
@@ -29,6 +30,8 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import TransactionCase, new_test_user, tagged, test_cursor
 from odoo.tools import mute_logger
+
+from odoo.addons.crm_quote_pricer.models import sale_order_approval as approval
 
 SUPERUSER_ID = api.SUPERUSER_ID
 RETRIES = 4
@@ -406,8 +409,37 @@ class TestConcurrentApprovers(ConcurrencyCase):
             self.assertEqual(order.review_ids.mapped("status"), ["approved"])
             self.assertEqual(order.review_ids.done_by.id, approver_id)
 
-    def test_second_approver_meets_the_lock(self):
-        """Both at once: the second one finds the first one's lock."""
+    def test_second_approver_waits_for_the_first(self):
+        """Both at once: the second one waits for the first one's decision
+        (no lock error shown), PostgreSQL cancels its stale one, and on
+        Odoo's retry it is told the quote is decided."""
+        decided = threading.Event()
+
+        def first():
+            with self.committed_env(self.approver_ids[0]) as env:
+                env["sale.order"].browse(self.order_id).validate_tier()
+                decided.set()
+                time.sleep(1)  # the other one now waits on the lock
+            return True
+
+        def second(env):
+            self.assertTrue(decided.wait(30))
+            return env["sale.order"].browse(self.order_id).validate_tier()
+
+        outcomes = self.in_parallel(
+            first, lambda: self.run_with_retries(second, self.approver_ids[1])
+        )
+        self.assertIs(outcomes[0], True)
+        result, retries = outcomes[1]
+        self.assertIsInstance(result, UserError)
+        self.assertNotIn("Another approver", str(result))
+        self.assertIn("no pending review", str(result))
+        self.assertEqual(retries, 1)
+        self._check_one_approval(self.approver_ids[0])
+
+    def test_second_approver_meets_a_stuck_lock(self):
+        """A first decision that stays open past the wait: the second one
+        gets a clear error instead of waiting forever."""
         decided = threading.Event()
         second_done = threading.Event()
 
@@ -427,7 +459,8 @@ class TestConcurrentApprovers(ConcurrencyCase):
             finally:
                 second_done.set()
 
-        outcomes = self.in_parallel(first, second)
+        with patch.object(approval, "APPROVAL_LOCK_TIMEOUT_MS", 500):
+            outcomes = self.in_parallel(first, second)
         self.assertIs(outcomes[0], True)
         self.assertIsInstance(outcomes[1], UserError)
         self.assertIn("Another approver", str(outcomes[1]))

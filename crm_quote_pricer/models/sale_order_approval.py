@@ -13,6 +13,12 @@ from odoo.tools import SQL, clean_context, float_repr
 
 from .review_guard import review_change_allowed
 
+# How long an approver waits for another one deciding on the same quote (ms).
+# A decision takes milliseconds: the second one waits for it, and Odoo's retry
+# then shows them the quote as decided. Only a lock held longer (a stuck
+# transaction) is told as "another approver is deciding".
+APPROVAL_LOCK_TIMEOUT_MS = 10_000
+
 
 def _fingerprint_number(value, digits):
     """``value`` as text; a NaN or infinite one (sale's quantity, price or
@@ -223,7 +229,9 @@ class SaleOrder(models.Model):
     def _pricer_check_reviewer(self, reviews):
         """Before a decision on authority reviews: nobody decides on their
         own quote (unless their authority allows it), and two approvers
-        deciding at once get a clear error instead of a double decision."""
+        deciding at once never decide twice: the second waits for the first
+        one's decision (Odoo's retry then shows the quote as decided), or,
+        behind a lock held for long, gets a clear error."""
         self.ensure_one()
         user = self.env.user
         # sudo: the reviews handed in are checked to be this quote's own below
@@ -242,13 +250,25 @@ class SaleOrder(models.Model):
             raise UserError(self.env._("You cannot approve or reject your own quote."))
         try:
             with self.env.cr.savepoint(flush=False):
+                # this transaction only; undone with the savepoint on a timeout
                 self.env.cr.execute(
                     SQL(
-                        "SELECT id FROM tier_review WHERE id IN %s FOR UPDATE NOWAIT",
+                        "SELECT current_setting('lock_timeout'), "
+                        "set_config('lock_timeout', %s, true)",
+                        f"{int(APPROVAL_LOCK_TIMEOUT_MS)}ms",
+                    )
+                )
+                previous = self.env.cr.fetchone()[0]
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM tier_review WHERE id IN %s FOR UPDATE",
                         tuple(mine.ids),
                     ),
                     # an expected conflict, answered below: no ERROR line
                     log_exceptions=False,
+                )
+                self.env.cr.execute(
+                    SQL("SELECT set_config('lock_timeout', %s, true)", previous)
                 )
         except psycopg2.errors.LockNotAvailable as exc:
             raise UserError(
