@@ -323,6 +323,78 @@ class TestConcurrentSegments(ConcurrencyCase):
             self.assertEqual(len(countries), 1, "persona lines written twice")
             self.assertEqual(countries.value, len(self.expected))
 
+    def test_button_waits_for_the_scheduler(self):
+        """Compute Members pressed while the scheduler computes the same
+        segment: the user waits for it, and Odoo's single retry computes the
+        members afresh; no error reaches the user."""
+        Segment = self.registry["crm.segment"]
+        member_select = Segment._member_select
+        scheduler_in = threading.Event()
+
+        def slow_select(segment):
+            if segment.env.context.get("conc_scheduler"):
+                scheduler_in.set()
+                time.sleep(1)  # the user presses the button meanwhile
+            return member_select(segment)
+
+        def scheduler():
+            with self.committed_env() as env:
+                segment = env["crm.segment"].browse(self.segment_id)
+                segment.with_context(conc_scheduler=True)._scheduled_recompute()
+            return True
+
+        def button(env):
+            self.assertTrue(scheduler_in.wait(30))
+            return env["crm.segment"].browse(self.segment_id).action_compute()
+
+        with patch.object(Segment, "_member_select", slow_select):
+            outcomes = self.in_parallel(
+                scheduler, lambda: self.run_with_retries(button)
+            )
+        self.assertIs(outcomes[0], True)
+        result, retries = outcomes[1]
+        self.assertIs(result, True)
+        self.assertEqual(retries, 1)
+        with self.committed_env() as env:
+            segment = env["crm.segment"].browse(self.segment_id)
+            self.assertEqual(set(segment.member_ids.partner_id.ids), self.expected)
+            self.assertFalse(segment.compute_error)
+
+    def test_scheduler_skips_a_segment_being_computed(self):
+        """The scheduler meets a segment a user is computing: it leaves it
+        to them instead of computing it again behind them."""
+        Segment = self.registry["crm.segment"]
+        user_in, scheduler_done = threading.Event(), threading.Event()
+        computed = []
+        recompute = Segment._recompute
+
+        def tracked(segments):
+            computed.append(segments.env.context.get("conc_who"))
+            return recompute(segments)
+
+        def button():
+            with self.committed_env() as env:
+                segment = env["crm.segment"].browse(self.segment_id)
+                segment.with_context(conc_who="user").action_compute()
+                user_in.set()
+                self.assertTrue(scheduler_done.wait(30))
+            return True
+
+        def scheduler():
+            self.assertTrue(user_in.wait(30))
+            try:
+                with self.committed_env() as env:
+                    segment = env["crm.segment"].browse(self.segment_id)
+                    segment.with_context(conc_who="cron")._scheduled_recompute()
+            finally:
+                scheduler_done.set()
+            return True
+
+        with patch.object(Segment, "_recompute", tracked):
+            outcomes = self.in_parallel(button, scheduler)
+        self.assertEqual(outcomes, [True, True])
+        self.assertEqual(computed, ["user"])
+
 
 # ----------------------------------------------------------------------
 # (3) two approvers at once

@@ -204,6 +204,24 @@ class CrmSegment(models.Model):
         self._compute_members()
         self._compute_persona()
 
+    def _lock_for_recompute(self, wait=True):
+        """Row locks on the segments about to be recomputed, so that a user's
+        Compute Members and the scheduler never compute the same segment at
+        once: the user waits for the scheduler's segment (Odoo's retry then
+        computes it afresh), the scheduler skips a segment a user is
+        computing. Returns the segments locked."""
+        if not self:
+            return self
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM crm_segment WHERE id IN %s FOR UPDATE %s",
+                tuple(self.ids),
+                SQL("") if wait else SQL("SKIP LOCKED"),
+            )
+        )
+        return self.browse([row[0] for row in rows])
+
     def _refresh_member_count(self):
         if not self:
             return
@@ -228,6 +246,7 @@ class CrmSegment(models.Model):
                     names=", ".join(frozen.mapped("name")),
                 )
             )
+        self._lock_for_recompute()
         # sudo: a segment whose owner was deleted is taken over by the user
         # who may write it and computes it (read-only bookkeeping)
         self.sudo().filtered(
@@ -266,6 +285,10 @@ class CrmSegment(models.Model):
 
     def _scheduled_recompute(self):
         self.ensure_one()
+        if not self._lock_for_recompute(wait=False):
+            # a user is computing it right now: theirs is as fresh as ours
+            _logger.info("Segment %s skipped: being computed by a user", self.id)
+            return
         try:
             with self.env.cr.savepoint():
                 owned = self._as_rules_owner()
