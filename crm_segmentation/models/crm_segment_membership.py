@@ -15,6 +15,10 @@ from .crm_segmentation_finite import finite_sql
 
 _logger = logging.getLogger(__name__)
 
+# How long Compute Members waits for the same segment being computed by the
+# scheduler or another user (ms), before telling the user to try again.
+RECOMPUTE_WAIT_MS = 60_000
+
 
 class CrmSegment(models.Model):
     """Members of a segment, materialized in crm.segment.member with one
@@ -205,22 +209,59 @@ class CrmSegment(models.Model):
         self._compute_persona()
 
     def _lock_for_recompute(self, wait=True):
-        """Row locks on the segments about to be recomputed, so that a user's
-        Compute Members and the scheduler never compute the same segment at
-        once: the user waits for the scheduler's segment (Odoo's retry then
-        computes it afresh), the scheduler skips a segment a user is
-        computing. Returns the segments locked."""
+        """Take the segments' recompute locks, so that a user's Compute
+        Members and the scheduler never compute the same segment at once.
+
+        The locks are transaction-level advisory locks, not row locks: the
+        scheduler writes the segment's row, and a row lock taken after that
+        would fail to serialize on every retry while the scheduler keeps
+        computing. Returns the segments locked; with ``wait``, the others
+        were being computed by someone else and have been waited for (their
+        members are as fresh as ours would be)."""
         if not self:
             return self
-        self.env.flush_all()
+        key = SQL("hashtext('crm_segment_recompute')")
         rows = self.env.execute_query(
             SQL(
-                "SELECT id FROM crm_segment WHERE id IN %s FOR UPDATE %s",
-                tuple(self.ids),
-                SQL("") if wait else SQL("SKIP LOCKED"),
+                "SELECT id FROM unnest(%s) AS id "
+                "WHERE pg_try_advisory_xact_lock(%s, id)",
+                list(self.ids),
+                key,
             )
         )
-        return self.browse([row[0] for row in rows])
+        locked = self.browse([row[0] for row in rows])
+        busy = self - locked
+        if busy and wait:
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(
+                        SQL(
+                            "SELECT current_setting('lock_timeout'), "
+                            "set_config('lock_timeout', %s, true)",
+                            f"{int(RECOMPUTE_WAIT_MS)}ms",
+                        )
+                    )
+                    previous = self.env.cr.fetchone()[0]
+                    for segment_id in busy.ids:
+                        self.env.cr.execute(
+                            SQL(
+                                "SELECT pg_advisory_xact_lock(%s, %s)", key, segment_id
+                            ),
+                            # a wait past the timeout is answered below
+                            log_exceptions=False,
+                        )
+                    self.env.cr.execute(
+                        SQL("SELECT set_config('lock_timeout', %s, true)", previous)
+                    )
+            except psycopg2.errors.LockNotAvailable as exc:
+                raise UserError(
+                    self.env._(
+                        "%(names)s is being recomputed right now. Try again in a "
+                        "minute.",
+                        names=", ".join(busy.mapped("name")),
+                    )
+                ) from exc
+        return locked
 
     def _refresh_member_count(self):
         if not self:
@@ -246,13 +287,15 @@ class CrmSegment(models.Model):
                     names=", ".join(frozen.mapped("name")),
                 )
             )
-        self._lock_for_recompute()
+        # a segment someone else was computing has just been computed: waited
+        # for, not computed again behind them
+        mine = self._lock_for_recompute()
         # sudo: a segment whose owner was deleted is taken over by the user
         # who may write it and computes it (read-only bookkeeping)
-        self.sudo().filtered(
+        mine.sudo().filtered(
             lambda s: not s.rules_owner_id
         ).rules_owner_id = self.env.user
-        for segments in self._grouped_by_rules_owner():
+        for segments in mine._grouped_by_rules_owner():
             segments._as_rules_owner()._recompute()
         return True
 
