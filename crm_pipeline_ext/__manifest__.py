@@ -29,6 +29,7 @@
         "views/crm_stage_views.xml",
         "views/crm_lead_views.xml",
         "views/crm_lead_lost_views.xml",
+        "views/crm_competitor_views.xml",
         "views/crm_lead_stage_history_views.xml",
         "views/crm_stage_gate_bypass_views.xml",
         "views/crm_territory_views.xml",

@@ -14,6 +14,8 @@ from . import crm_lead
 from . import crm_lead_stage_gate
 from . import crm_lead_quote
 from . import crm_lead_lost_reason
+from . import crm_competitor
+from . import crm_lead_competitor
 from . import crm_lead_escalation
 from . import mail_message
 from . import res_company

@@ -18,3 +18,4 @@ from . import test_field_guard
 from . import test_what_users_see
 from . import test_finite_values
 from . import test_lost_reason
+from . import test_competitor
