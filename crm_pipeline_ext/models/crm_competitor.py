@@ -23,9 +23,7 @@ class CrmCompetitor(models.Model):
     )
     active = fields.Boolean(default=True)
     line_ids = fields.One2many("crm.lead.competitor", "competitor_id")
-    line_count = fields.Integer(
-        string="Opportunities", compute="_compute_line_count"
-    )
+    line_count = fields.Integer(string="Opportunities", compute="_compute_line_count")
 
     _name_company_uniq = models.Constraint(
         "UNIQUE(name, company_id)",

@@ -87,7 +87,9 @@ class TestCompetitor(PipelineCommon):
         for user in (self.leader, self.manager):
             lines = self.env["crm.lead.competitor"].with_user(user).search([])
             self.assertIn(self.line_other, lines)
-        line = self._line(self.manager, lead=self.lead_other, competitor_id=self.shared.id)
+        line = self._line(
+            self.manager, lead=self.lead_other, competitor_id=self.shared.id
+        )
         self.assertEqual(line.lead_id, self.lead_other)
         self.assertEqual(self.acme.line_count, 1)
 
@@ -99,7 +101,9 @@ class TestCompetitor(PipelineCommon):
         with self.assertRaises(UserError):
             self._line(self.env.user, competitor_id=self.foreign.id)
         other = self.env["crm.competitor"].with_user(self.other_user)
-        self.assertEqual(other.search([("name", "like", "PE ")]), self.shared | self.foreign)
+        self.assertEqual(
+            other.search([("name", "like", "PE ")]), self.shared | self.foreign
+        )
         with self.assertRaises(AccessError):
             self.line_other.with_user(self.other_user).read(["price"])
         # the shared competitor goes on any company's opportunity
