@@ -35,6 +35,7 @@
         "views/crm_territory_views.xml",
         "views/crm_territory_realign_views.xml",
         "views/crm_salesperson_kpi_report_views.xml",
+        "views/crm_win_loss_report_views.xml",
         "views/crm_forecast_views.xml",
         "views/res_config_settings_views.xml",
     ],

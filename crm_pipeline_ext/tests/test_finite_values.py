@@ -163,6 +163,7 @@ class TestFiniteValues(TerritoryCommon):
             "crm.territory.member",
             "crm.lead.stage.history",
             "crm.lead.competitor",
+            "crm.win.loss.report",
         ):
             self.assertIn(expected, models)
         self.env["crm.forecast.snapshot"]._cron_freeze_forecast()
