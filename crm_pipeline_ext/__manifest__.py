@@ -48,5 +48,6 @@
         "demo/res_users_demo.xml",
         "demo/crm_pipeline_ext_demo.xml",
         "demo/crm_pipeline_story_demo.xml",
+        "demo/crm_win_loss_demo.xml",
     ],
 }
