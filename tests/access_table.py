@@ -133,6 +133,22 @@ TABLE = {
     "crm.forecast.accuracy.report:own": {
         "r": ("salesperson", "sales_manager", *ALL_DOCUMENTS),
     },
+    "crm.competitor": {
+        "rwcu": ("sales_manager",),
+        "r": ("salesperson", *ALL_DOCUMENTS),
+    },
+    "crm.lead.competitor": {
+        "rwcu": ("sales_manager", *ALL_DOCUMENTS),
+    },
+    "crm.lead.competitor:own": {
+        "rwcu": ("salesperson", "sales_manager", *ALL_DOCUMENTS),
+    },
+    "crm.win.loss.report": {
+        "r": ("sales_manager", *ALL_DOCUMENTS),
+    },
+    "crm.win.loss.report:own": {
+        "r": ("salesperson", "sales_manager", *ALL_DOCUMENTS),
+    },
     "crm.quote.price.rule": {
         "rwcu": ("pricing_manager",),
         "r": (

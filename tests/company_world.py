@@ -93,6 +93,10 @@ class CompanyWorldMixin:
         rec["crm.territory.member"] = env["crm.territory.member"].create(
             {"territory_id": territory.id, "user_id": user.id}
         )
+        competitor = env["crm.competitor"].create(
+            {"name": f"Competitor {name}", "company_id": co}
+        )
+        rec["crm.competitor"] = competitor
         contract = env["contract.contract"].create(
             {
                 "name": f"Contract {name}",
@@ -158,6 +162,20 @@ class CompanyWorldMixin:
                 "stage_id": cls.stage.id,
             }
         )
+        rec["crm.lead.competitor"] = env["crm.lead.competitor"].create(
+            {"lead_id": lead.id, "competitor_id": competitor.id, "price": 900.0}
+        )
+        lost = env["crm.lead"].create(
+            {
+                "name": f"Lost {name}",
+                "type": "opportunity",
+                "user_id": user.id,
+                "company_id": co,
+                "expected_revenue": 500.0,
+                "stage_id": cls.stage.id,
+            }
+        )
+        lost.action_set_lost(lost_reason_id=env.ref("crm.lost_reason_1").id)
         rec["crm.lead.stage.history"] = env["crm.lead.stage.history"].search(
             [("lead_id", "=", lead.id)]
         )
@@ -172,7 +190,11 @@ class CompanyWorldMixin:
             }
         )
         cls.env.flush_all()
-        for view in ("crm.salesperson.kpi.report", "crm.forecast.accuracy.report"):
+        for view in (
+            "crm.salesperson.kpi.report",
+            "crm.forecast.accuracy.report",
+            "crm.win.loss.report",
+        ):
             rec[view] = (
                 cls.env[view]
                 .sudo()

@@ -112,6 +112,29 @@ FIXTURES = {
         "write": {"actual_revenue": 7.0},
         "owned": True,
     },
+    "crm.competitor": {
+        "make": lambda c, env, o: _as(env, "crm.competitor").create(
+            {"name": f"Competitor {c.seq()}"}
+        ),
+        "write": {"website": "rival.example.com"},
+    },
+    "crm.lead.competitor": {
+        "make": lambda c, env, o: _as(env, "crm.lead.competitor").create(
+            {"lead_id": c.lead_of(o).id, "competitor_id": c.new_competitor().id}
+        ),
+        "write": {"price": 10.0},
+        "owned": True,
+    },
+    "crm.win.loss.report": {
+        "make": lambda c, env, o: (
+            c.closed_lead_of(o) and _view_row(c, "crm.win.loss.report", o)
+        ),
+        "create": lambda c, env, o: _as(env, "crm.win.loss.report").create(
+            {"user_id": o.id}
+        ),
+        "write": {"won_count": 7},
+        "owned": True,
+    },
     "crm.quote.price.rule": {
         "make": lambda c, env, o: _as(env, "crm.quote.price.rule").create(
             {"name": f"Rule {c.seq()}", "percent": 5.0}
@@ -330,6 +353,7 @@ class TestAccessMatrix(TransactionCase):
         # one opportunity and one quote per owner, built outside any savepoint
         owners = [cls.other, *cls.users.values()]
         cls._leads = {o: FIXTURES["crm.lead"]["make"](cls, cls.env, o) for o in owners}
+        cls._closed = {}
         cls._orders = {
             o: FIXTURES["sale.order"]["make"](cls, cls.env, o) for o in owners
         }
@@ -341,6 +365,24 @@ class TestAccessMatrix(TransactionCase):
 
     def lead_of(self, owner):
         return self._leads[owner]
+
+    @classmethod
+    def new_competitor(cls):
+        return cls.env["crm.competitor"].create({"name": f"Rival {cls.seq()}"})
+
+    def closed_lead_of(self, owner):
+        """An opportunity of ``owner`` lost with a reason (made once)."""
+        if owner not in self._closed:
+            lead = self.env["crm.lead"].create(
+                {
+                    "name": f"Lost {self.seq()}",
+                    "user_id": owner.id,
+                    "type": "opportunity",
+                }
+            )
+            lead.action_set_lost(lost_reason_id=self.env.ref("crm.lost_reason_1").id)
+            self._closed[owner] = lead
+        return self._closed[owner]
 
     @classmethod
     def customer_of(cls, owner):

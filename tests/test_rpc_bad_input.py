@@ -148,6 +148,22 @@ CASES = [
      [["@segment"]], {}, CLEAR),
     ("salesperson edits rate card", "sales", "crm.quote.price.rule", "write",
      [["@rule"], {"percent": 1.0}], {}, CLEAR),
+    ("lost without a reason", "sales", "crm.lead", "write",
+     [["@lead"], {"active": False, "probability": 0}], {}, CLEAR),
+    ("set lost without a reason", "sales", "crm.lead", "action_set_lost",
+     [["@lead"]], {}, CLEAR),
+    ("competitor price NaN", "sales", "crm.lead.competitor", "create",
+     [{"lead_id": "@lead", "competitor_id": "@competitor",
+       "price": float("nan")}], {}, CLEAR),
+    ("competitor price huge", "sales", "crm.lead.competitor", "write",
+     [["@competitor_line"], {"price": HUGE}], {}, CLEAR),
+    ("competitor price negative", "sales", "crm.lead.competitor", "write",
+     [["@competitor_line"], {"price": -5.0}], {}, CLEAR),
+    ("competitor line on another's lead", "sales", "crm.lead.competitor",
+     "create", [{"lead_id": "@other_lead", "competitor_id": "@competitor",
+                 "price": 1.0}], {}, CLEAR),
+    ("salesperson edits a competitor", "sales", "crm.competitor", "write",
+     [["@competitor"], {"name": "Renamed"}], {}, CLEAR),
 ]
 # fmt: on
 
@@ -169,6 +185,8 @@ WATCHED = [
     "crm.stage",
     "crm.lead",
     "crm.lead.stage.history",
+    "crm.competitor",
+    "crm.lead.competitor",
     "crm.territory",
     "crm.territory.zip",
     "crm.territory.member",
@@ -296,7 +314,22 @@ class TestRpcBadInput(RpcMixin, HttpCase):
             "lead": env["crm.lead"]
             .create({"name": "RPC lead", "type": "opportunity", "user_id": salesman.id})
             .id,
+            "other_lead": env["crm.lead"]
+            .create({"name": "RPC other", "type": "opportunity", "user_id": member.id})
+            .id,
+            "competitor": env["crm.competitor"].create({"name": "RPC rival"}).id,
         }
+        cls.refs["competitor_line"] = (
+            env["crm.lead.competitor"]
+            .create(
+                {
+                    "lead_id": cls.refs["lead"],
+                    "competitor_id": cls.refs["competitor"],
+                    "price": 10.0,
+                }
+            )
+            .id
+        )
         # 20% is beyond the salesperson's 10%: a review waits for others
         order.with_user(salesman).request_validation()
         assert order.review_ids.status == "pending", order.review_ids

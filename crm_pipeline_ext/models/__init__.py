@@ -13,6 +13,9 @@ from . import crm_forecast_snapshot
 from . import crm_lead
 from . import crm_lead_stage_gate
 from . import crm_lead_quote
+from . import crm_lead_lost_reason
+from . import crm_competitor
+from . import crm_lead_competitor
 from . import crm_lead_escalation
 from . import mail_message
 from . import res_company

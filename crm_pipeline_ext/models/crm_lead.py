@@ -51,6 +51,12 @@ class CrmLead(models.Model):
         "otherwise pipeline; unless a manager overrides it.",
     )
     stage_history_ids = fields.One2many("crm.lead.stage.history", "lead_id")
+    competitor_line_ids = fields.One2many(
+        "crm.lead.competitor",
+        "lead_id",
+        string="Competitors",
+        help="Who else bid for this opportunity, their price and who won.",
+    )
     stage_history_count = fields.Integer(compute="_compute_stage_history_count")
 
     @api.depends("probability", "won_status", "forecast_override")

@@ -30,6 +30,8 @@ SIGNED = frozenset({"sequence"})
 CAPS = {
     # days added to a date: beyond ~2.9 million days a date overflows
     ("crm.stage", "expected_days"): 36500,
+    # a competitor's price: a typo of a few digits, not a real offer, beyond
+    ("crm.lead.competitor", "price"): 1e12,
 }
 
 

@@ -15,6 +15,13 @@ class ResCompany(models.Model):
         help="Told when an opportunity stays too long in its stage and neither "
         "a team leader nor the salesperson's manager can be found.",
     )
+    crm_lost_reason_required = fields.Boolean(
+        string="Lost Reason Required",
+        default=True,
+        help="An opportunity of this company can only be marked as lost with a "
+        "lost reason, whether through the Mark as Lost dialog, an import or "
+        "the API.",
+    )
 
     @api.constrains("crm_escalation_user_id")
     def _check_crm_escalation_user(self):

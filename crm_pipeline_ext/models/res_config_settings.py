@@ -10,3 +10,6 @@ class ResConfigSettings(models.TransientModel):
     crm_escalation_user_id = fields.Many2one(
         related="company_id.crm_escalation_user_id", readonly=False
     )
+    crm_lost_reason_required = fields.Boolean(
+        related="company_id.crm_lost_reason_required", readonly=False
+    )

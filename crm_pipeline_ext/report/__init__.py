@@ -4,3 +4,5 @@
 from . import crm_salesperson_kpi_report
 from . import crm_salesperson_kpi_xlsx
 from . import crm_forecast_accuracy_report
+from . import crm_win_loss_report
+from . import crm_win_loss_xlsx

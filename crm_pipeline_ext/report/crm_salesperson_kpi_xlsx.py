@@ -40,23 +40,30 @@ class CrmSalespersonKpiXlsx(models.AbstractModel):
         options.update(strings_to_formulas=False, strings_to_urls=False)
         return options
 
+    def _xlsx_layout(self):
+        """(sheet name, columns, sort key of the rows) of the workbook."""
+        return (
+            self.env._("Salesperson KPIs"),
+            COLUMNS,
+            lambda r: (r.date, r.user_id.name or ""),
+        )
+
     def generate_xlsx_report(self, workbook, data, objs):
         """Every text cell is written with write_string, every number with
         write_number: what users typed (names, teams) is never a formula."""
-        sheet = workbook.add_worksheet(self.env._("Salesperson KPIs"))
+        title, columns, key = self._xlsx_layout()
+        sheet = workbook.add_worksheet(title)
         bold = workbook.add_format({"bold": True})
         number = workbook.add_format({"num_format": "#,##0.00"})
         # a real date cell (sortable, filterable), shown as the month
         month = workbook.add_format({"num_format": "mmm yyyy"})
         fields_ = objs._fields
-        for col, name in enumerate(COLUMNS):
+        for col, name in enumerate(columns):
             # the date cell is the month: headed like the list's Month column
             label = fields_[HEADERS.get(name, name)].get_description(self.env)
             sheet.write_string(0, col, label["string"], bold)
-        for row, rec in enumerate(
-            objs.sorted(lambda r: (r.date, r.user_id.name or "")), 1
-        ):
-            for col, name in enumerate(COLUMNS):
+        for row, rec in enumerate(objs.sorted(key), 1):
+            for col, name in enumerate(columns):
                 value = rec[name]
                 kind = fields_[name].type
                 if kind == "many2one":
@@ -74,4 +81,4 @@ class CrmSalespersonKpiXlsx(models.AbstractModel):
                     sheet.write_number(row, col, value or 0)
                 else:
                     sheet.write_string(row, col, str(value or ""))
-        sheet.set_column(0, len(COLUMNS) - 1, 14)
+        sheet.set_column(0, len(columns) - 1, 14)

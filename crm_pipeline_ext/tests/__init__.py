@@ -17,3 +17,6 @@ from . import test_escalation
 from . import test_field_guard
 from . import test_what_users_see
 from . import test_finite_values
+from . import test_lost_reason
+from . import test_competitor
+from . import test_win_loss_report

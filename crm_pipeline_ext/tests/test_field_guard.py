@@ -39,6 +39,7 @@ class TestFieldGuard(PipelineCommon):
             }
         )
         cls.lead = cls._lead(name="Guard lead")
+        cls.competitor = cls.env["crm.competitor"].create({"name": "Guard rival"})
 
     def _fixtures(self):
         """{model: (values creating a record, user who may write it, a write
@@ -74,6 +75,16 @@ class TestFieldGuard(PipelineCommon):
                 {"name": "Swept"},
             ),
             "crm.territory.realign": ({}, tm, {"keep_salesperson": False}),
+            "crm.competitor": (
+                {"name": "Guard rival two"},
+                self.manager,
+                {"website": "rival.example.com"},
+            ),
+            "crm.lead.competitor": (
+                {"lead_id": self.lead.id, "competitor_id": self.competitor.id},
+                self.salesman,
+                {"outcome": "won_them"},
+            ),
             "crm.stage.gate.bypass": (
                 {
                     "lead_ids": [Command.set(self.lead.ids)],

@@ -73,6 +73,15 @@ class TestFiniteValues(TerritoryCommon):
         cls.member = cls.t_spain.member_ids.filtered(
             lambda m: m.user_id == cls.salesman
         )
+        cls.competitor = cls.env["crm.competitor"].create({"name": "PE Rival"})
+        cls.competitor_line = cls.env["crm.lead.competitor"].create(
+            {
+                "lead_id": cls.won_nan.id,
+                "competitor_id": cls.competitor.id,
+                "price": 450,
+                "outcome": "won_us",
+            }
+        )
         cls.env.flush_all()
         # the records swept, per model; other models take any record
         cls.records = {
@@ -81,6 +90,7 @@ class TestFiniteValues(TerritoryCommon):
             "crm.territory": cls.t_spain,
             "crm.territory.member": cls.member,
             "crm.lead.stage.history": cls.won_nan.stage_history_ids,
+            "crm.lead.competitor": cls.competitor_line,
             "res.company": cls.company,
         }
 
@@ -152,6 +162,8 @@ class TestFiniteValues(TerritoryCommon):
             "crm.forecast.accuracy.report",
             "crm.territory.member",
             "crm.lead.stage.history",
+            "crm.lead.competitor",
+            "crm.win.loss.report",
         ):
             self.assertIn(expected, models)
         self.env["crm.forecast.snapshot"]._cron_freeze_forecast()

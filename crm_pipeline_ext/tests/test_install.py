@@ -67,6 +67,18 @@ MENUS = {
         "parent": "crm_pipeline_ext.sales_force_menu",
         "groups": [],
     },
+    "crm_pipeline_ext.crm_win_loss_report_menu": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
+    "crm_pipeline_ext.crm_win_loss_report_menu_xlsx": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
+    "crm_pipeline_ext.crm_competitor_menu": {
+        "parent": "crm.crm_menu_config",
+        "groups": ["sales_team.group_sale_manager"],
+    },
     "crm_pipeline_ext.crm_forecast_snapshot_menu": {
         "parent": "crm_pipeline_ext.sales_force_menu",
         "groups": [],

@@ -74,3 +74,46 @@ class TestManagerTour(HttpCase):
             "crm_pipeline_ext_manager_tour",
             login="tour_manager",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestWinLossTour(HttpCase):
+    def test_win_loss_tour(self):
+        """A salesperson sees who won their lost opportunity on its
+        Competitors tab, and the loss in the Win/Loss report."""
+        salesman = new_test_user(
+            self.env,
+            login="tour_wl_salesman",
+            name="Tour WL Salesman",
+            groups="sales_team.group_sale_salesman",
+        )
+        rival = self.env["crm.competitor"].create({"name": "Tour Rival"})
+        reason = self.env["crm.lost.reason"].create({"name": "Tour Too expensive"})
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour Lost Deal",
+                "type": "opportunity",
+                "user_id": salesman.id,
+                "expected_revenue": 12000,
+                "competitor_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "competitor_id": rival.id,
+                            "price": 9900,
+                            "outcome": "won_them",
+                        },
+                    )
+                ],
+            }
+        )
+        lead.action_set_lost(lost_reason_id=reason.id)
+        self.start_tour(
+            f"/odoo/action-crm.crm_lead_action_pipeline/{lead.id}",
+            "crm_pipeline_ext_competitor_tab_tour",
+            login="tour_wl_salesman",
+        )
+        self.start_tour(
+            "/odoo", "crm_pipeline_ext_win_loss_tour", login="tour_wl_salesman"
+        )

@@ -3,3 +3,4 @@
 
 from . import crm_stage_gate_bypass
 from . import crm_territory_realign
+from . import crm_lead_lost
