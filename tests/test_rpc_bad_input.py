@@ -224,6 +224,8 @@ class TestRpcBadInput(RpcMixin, HttpCase):
             groups = ",".join(groups_of(*roles))
             new_test_user(env, login=login, password=login, groups=groups)
             cls.logins[key] = login
+        # the lost reason rule is a company setting, off on install
+        env.company.crm_lost_reason_required = True
         users = env["res.users"].search([("login", "in", list(cls.logins.values()))])
         salesman = users.filtered(lambda u: u.login == "rpc_sales")
         member = users.filtered(lambda u: u.login == "rpc_manager")

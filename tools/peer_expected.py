@@ -16,28 +16,9 @@ PLANNING_ACTIVITY = (
     "(Planning Activity on Quote MOs)."
 )
 
-LOST_REASON = (
-    "crm_pipeline_ext refuses an opportunity lost without a lost reason when "
-    "a sales user (not code running as superuser) marks it lost, in a company "
-    "with 'Lost Reason Required' (on by default, CRM settings); the test marks "
-    "leads lost without a reason as a sales user. See "
-    "docs/decisions/lost_reason.md."
-)
-
 EXPECTED = {
     "sale_mrp/tests/test_multistep_manufacturing.py::TestMultistepManufacturing"
     "::test_cancel_multilevel_manufacturing": PLANNING_ACTIVITY,
     "sale_mrp/tests/test_sale_mrp_flow.py::TestSaleMrpFlow"
     "::test_sale_mto_manufacture_quantity_update_propagation": PLANNING_ACTIVITY,
-    "crm/tests/test_crm_lead.py::TestCRMLead::test_crm_lead_date_closed": LOST_REASON,
-    "crm/tests/test_crm_lead.py::"
-    "TestCRMLead::test_crm_lead_lost_date_closed": LOST_REASON,
-    "crm/tests/test_crm_lead_convert.py::"
-    "TestLeadConvert::test_duplicates_computation": LOST_REASON,
-    "crm/tests/test_crm_lead_convert.py::"
-    "TestLeadConvert::test_lead_merge_duplicates": LOST_REASON,
-    "crm/tests/test_crm_lead_convert.py::"
-    "TestLeadConvert::test_lead_merge_duplicates_flow": LOST_REASON,
-    "crm/tests/test_crm_pls.py::TestCrmPlsSides::test_stage_update": LOST_REASON,
-    "crm/tests/test_crm_pls.py::TestCrmPlsSides::test_won_lost_validity": LOST_REASON,
 }

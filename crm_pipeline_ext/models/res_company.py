@@ -15,9 +15,10 @@ class ResCompany(models.Model):
         help="Told when an opportunity stays too long in its stage and neither "
         "a team leader nor the salesperson's manager can be found.",
     )
+    # Off until a company turns it on (CRM settings; on in the demo): core
+    # crm's own behaviour, and its tests, lose leads without a reason.
     crm_lost_reason_required = fields.Boolean(
         string="Lost Reason Required",
-        default=True,
         help="An opportunity of this company can only be marked as lost with a "
         "lost reason, whether through the Mark as Lost dialog, an import or "
         "the API.",

@@ -17,6 +17,8 @@ class TestLostReason(PipelineCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # off on install (core's behaviour): the company turns it on
+        cls.company.crm_lost_reason_required = True
         cls.reason = cls.env["crm.lost.reason"].create({"name": "PE Too expensive"})
         cls.lead = cls._lead(name="Lost Deal", probability=40)
 
@@ -52,6 +54,11 @@ class TestLostReason(PipelineCommon):
             lead.action_set_lost()
         lead.action_set_lost(lost_reason_id=self.reason.id)
         self.assertEqual(lead.won_status, "lost")
+
+    def test_off_on_install(self):
+        """A new company keeps core's behaviour until it asks for reasons."""
+        company = self.env["res.company"].create({"name": "PE New Co"})
+        self.assertFalse(company.crm_lost_reason_required)
 
     def test_archiving_is_not_losing(self):
         """Archiving an open opportunity (probability above 0) is no loss."""
