@@ -15,7 +15,6 @@ import csv
 import json
 import os
 import re
-import shlex
 import subprocess
 import sys
 import time
@@ -24,8 +23,7 @@ import rpc_client  # tools/
 
 from . import CACHE, LOCAL, ROOT
 from .bootstrap import ensure_venv
-from .multiworker import stop_process, wait_http
-from .odoo import free_port
+from .multiworker import serve_prefork
 from .runs import log_errors
 from .tasks import Task
 
@@ -71,34 +69,12 @@ class LoadTestTask(Task):
 
     def run(self):
         locust = ensure_venv(LOCUST_VENV, LOCUST, "the load-test venv (locust)")
-        port, gevent_port = free_port(), free_port()
-        log = LOCAL / "logs" / f"{self.db}-server.log"
-        cmd = self.odoo.prefork_cmd(
-            *("-d", self.db, "--db-filter", f"^{re.escape(self.db)}$"),
-            *("--http-port", str(port), "--gevent-port", str(gevent_port)),
-            *("--workers=2", "--max-cron-threads=1"),
+        log = serve_prefork(
+            self,
+            ["--workers=2", "--max-cron-threads=1"],
+            f"{self.db}: server with --workers=2 --max-cron-threads=1",
+            lambda url, _log, _gevent_port: self.load(locust, url),
         )
-        url = f"http://127.0.0.1:{port}"
-        with open(log, "w") as fh:
-            fh.write("$ " + shlex.join(cmd) + "\n")
-            fh.flush()
-            proc = subprocess.Popen(
-                cmd,
-                stdout=fh,
-                stderr=subprocess.STDOUT,
-                cwd=ROOT,
-                start_new_session=True,
-            )
-        try:
-            if self.check(
-                f"{self.db}: server with --workers=2 --max-cron-threads=1",
-                wait_http(f"{url}/web/login", proc, timeout=300),
-                f"{url}, log {log}",
-                log.read_text(errors="replace").splitlines()[-30:],
-            ):
-                self.load(locust, url)
-        finally:
-            stop_process(proc)
         text = log.read_text(errors="replace")
         errors = log_errors(self.odoo.python, log, ignore=(CONCURRENCY_QUERY,))
         errors += [line for line in text.splitlines() if line.startswith("Traceback")]

@@ -32,49 +32,21 @@ class MultiWorkerTask(Task):
     CRON = re.compile(r"^\S+ \S+ (\d+) INFO \S+ \S+ir_cron: .*recompute RFM")
 
     def run(self):
-        port, gevent_port = free_port(), free_port()
-        log = LOCAL / "logs" / f"{self.db}-server.log"
-        cmd = self.odoo.prefork_cmd(
-            "-d",
-            self.db,
-            "--db-filter",
-            f"^{re.escape(self.db)}$",
-            "--http-port",
-            str(port),
-            "--gevent-port",
-            str(gevent_port),
-            "--workers=2",
-            "--max-cron-threads=1",
-            "--log-handler",
-            "werkzeug:INFO",
-        )
-        url = f"http://127.0.0.1:{port}"
-        with open(log, "w") as fh:
-            fh.write("$ " + shlex.join(cmd) + "\n")
-            fh.flush()
-            proc = subprocess.Popen(
-                cmd,
-                stdout=fh,
-                stderr=subprocess.STDOUT,
-                cwd=ROOT,
-                start_new_session=True,
+        def serve(url, _log, gevent_port):
+            self.story(url)
+            status = websocket_handshake(gevent_port)
+            self.check(
+                f"{self.db}: websocket (bus) on the gevent port",
+                status.startswith("HTTP/1.1 101"),
+                status,
             )
-        try:
-            if self.check(
-                f"{self.db}: server with --workers=2 --max-cron-threads=1",
-                wait_http(f"{url}/web/login", proc, timeout=300),
-                f"{url}, log {log}",
-                log.read_text(errors="replace").splitlines()[-30:],
-            ):
-                self.story(url)
-                status = websocket_handshake(gevent_port)
-                self.check(
-                    f"{self.db}: websocket (bus) on the gevent port",
-                    status.startswith("HTTP/1.1 101"),
-                    status,
-                )
-        finally:
-            stop_process(proc)
+
+        log = serve_prefork(
+            self,
+            ["--workers=2", "--max-cron-threads=1", "--log-handler", "werkzeug:INFO"],
+            f"{self.db}: server with --workers=2 --max-cron-threads=1",
+            serve,
+        )
         self.check_log(log)
         if self.ok:
             self.odoo.drop_clone(self.db)
@@ -118,6 +90,41 @@ class MultiWorkerTask(Task):
             len(http_pids) >= 2 and cron_pids and not cron_pids & http_pids,
             f"HTTP worker pids {sorted(http_pids)}, cron pids {sorted(cron_pids)}",
         )
+
+
+def serve_prefork(task, args, label, serve):
+    """Serve ``task.db`` in prefork mode with ``args`` (workers, replica...);
+    once it answers (the check ``label``), call ``serve(url, log,
+    gevent_port)``; stop it. Returns the server's log file."""
+    port, gevent_port = free_port(), free_port()
+    log = LOCAL / "logs" / f"{task.db}-server.log"
+    cmd = task.odoo.prefork_cmd(
+        *("-d", task.db, "--db-filter", f"^{re.escape(task.db)}$"),
+        *("--http-port", str(port), "--gevent-port", str(gevent_port)),
+        *args,
+    )
+    url = f"http://127.0.0.1:{port}"
+    with open(log, "w") as fh:
+        fh.write("$ " + shlex.join(cmd) + "\n")
+        fh.flush()
+        proc = subprocess.Popen(
+            cmd,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+    try:
+        if task.check(
+            label,
+            wait_http(f"{url}/web/login", proc, timeout=300),
+            f"{url}, log {log}",
+            log.read_text(errors="replace").splitlines()[-30:],
+        ):
+            serve(url, log, gevent_port)
+    finally:
+        stop_process(proc)
+    return log
 
 
 def websocket_handshake(port):

@@ -13,17 +13,13 @@ reports as the users whose job they are, and checks the log and the standby.
 
 import json
 import re
-import shlex
-import subprocess
 import time
 import urllib.parse
 import urllib.request
 
 import rpc_client  # tools/
 
-from . import LOCAL, ROOT
-from .multiworker import stop_process, wait_http
-from .odoo import free_port
+from .multiworker import serve_prefork
 from .runs import log_errors
 from .tasks import Task
 
@@ -67,36 +63,16 @@ class ReplicaTask(Task):
         return False
 
     def serve(self, host, port):
-        http_port, gevent_port = free_port(), free_port()
-        log = LOCAL / "logs" / f"{self.db}-server.log"
-        cmd = self.odoo.prefork_cmd(
-            *("-d", self.db, "--db-filter", f"^{re.escape(self.db)}$"),
-            *("--http-port", str(http_port), "--gevent-port", str(gevent_port)),
-            *("--workers=2", "--max-cron-threads=0"),
-            *("--db_replica_host", str(host), "--db_replica_port", str(port)),
-            *("--log-handler", "werkzeug:INFO"),
+        log = serve_prefork(
+            self,
+            [
+                *("--workers=2", "--max-cron-threads=0"),
+                *("--db_replica_host", str(host), "--db_replica_port", str(port)),
+                *("--log-handler", "werkzeug:INFO"),
+            ],
+            f"{self.db}: server with --db_replica_host/--db_replica_port",
+            lambda url, log, _gevent_port: self.reports(url, log),
         )
-        url = f"http://127.0.0.1:{http_port}"
-        with open(log, "w") as fh:
-            fh.write("$ " + shlex.join(cmd) + "\n")
-            fh.flush()
-            proc = subprocess.Popen(
-                cmd,
-                stdout=fh,
-                stderr=subprocess.STDOUT,
-                cwd=ROOT,
-                start_new_session=True,
-            )
-        try:
-            if self.check(
-                f"{self.db}: server with --db_replica_host/--db_replica_port",
-                wait_http(f"{url}/web/login", proc, timeout=300),
-                f"{url}, log {log}",
-                log.read_text(errors="replace").splitlines()[-30:],
-            ):
-                self.reports(url, log)
-        finally:
-            stop_process(proc)
         errors = log_errors(self.odoo.python, log)
         self.check(f"{self.db}: server log clean", not errors, str(log), errors)
 
