@@ -157,7 +157,9 @@ def setup(url, db, capacity=8, lines=(20, 200), admin_password="admin"):
     check(segments, "no dynamic segment")
     configs = admin.search_read("crm.rfm.config", [], ["id"], limit=1)
     rfm = configs[0]["id"] if configs else admin.create("crm.rfm.config", {})
+    lost_reason = admin.create("crm.lost.reason", {"name": f"Load test {tag}"})
     return {
+        "lost_reason": lost_reason,
         "url": url,
         "db": db,
         "tag": tag,

@@ -149,7 +149,9 @@ class Salesperson(OdooUser):
     @task(1)
     @quiet
     def close_a_lead(self):
-        """A lost lead frees a slot of the salesperson's capacity."""
+        """A lost lead frees a slot of the salesperson's capacity; the
+        salesperson says why, as the Mark as Lost dialog asks (the demo
+        company requires a lost reason)."""
         rows = self.call(
             "my leads: search_read",
             "crm.lead",
@@ -167,6 +169,7 @@ class Salesperson(OdooUser):
                 "crm.lead",
                 "action_set_lost",
                 [random.choice(rows)["id"]],
+                lost_reason_id=FIXTURE["lost_reason"],
             )
 
 
