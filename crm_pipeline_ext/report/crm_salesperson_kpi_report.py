@@ -23,7 +23,10 @@ RATIOS = {
 class CrmSalespersonKpiReport(models.Model):
     _name = "crm.salesperson.kpi.report"
     _description = "Salesperson KPIs"
+    _inherit = ["crm.pipeline.report.mixin"]
     _auto = False
+    _report_ratios = RATIOS
+    _report_xlsx = "crm_pipeline_ext.crm_salesperson_kpi_xlsx"
     _order = "date desc, user_id"
     _rec_name = "user_id"
 
@@ -82,32 +85,6 @@ class CrmSalespersonKpiReport(models.Model):
                 if row.date
                 else False
             )
-
-    @api.readonly
-    def action_export_xlsx(self):
-        """The workbook of these KPI rows, or, called on no row (the
-        report's menu: the pivot has no selection to export from), of every
-        row the user may read."""
-        rows = self
-        if rows:
-            rows.check_access("read")
-        else:
-            rows = self.search([])
-        return self.env.ref("crm_pipeline_ext.crm_salesperson_kpi_xlsx").report_action(
-            rows
-        )
-
-    def _read_group_select(self, aggregate_spec, query):
-        field, _sep, func = aggregate_spec.partition(":")
-        if field in RATIOS and func == "sum":
-            num, den, factor = RATIOS[field]
-            return SQL(
-                "COALESCE(SUM(%s) * %s / NULLIF(SUM(%s), 0), 0)",
-                self._field_to_sql(self._table, num, query),
-                factor,
-                self._field_to_sql(self._table, den, query),
-            )
-        return super()._read_group_select(aggregate_spec, query)
 
     def _facts(self):
         """The facts (leads received, activities done, quotes, won, lost),

@@ -21,7 +21,10 @@ class CrmWinLossReport(models.Model):
 
     _name = "crm.win.loss.report"
     _description = "Win/Loss Analysis"
+    _inherit = ["crm.pipeline.report.mixin"]
     _auto = False
+    _report_ratios = RATIOS
+    _report_xlsx = "crm_pipeline_ext.crm_win_loss_xlsx"
     _order = "date desc, id"
     _rec_name = "lead_id"
 
@@ -67,29 +70,6 @@ class CrmWinLossReport(models.Model):
                 if row.date
                 else False
             )
-
-    @api.readonly
-    def action_export_xlsx(self):
-        """The workbook of these rows, or, called on none (the menu), of
-        every row the user may read."""
-        rows = self
-        if rows:
-            rows.check_access("read")
-        else:
-            rows = self.search([])
-        return self.env.ref("crm_pipeline_ext.crm_win_loss_xlsx").report_action(rows)
-
-    def _read_group_select(self, aggregate_spec, query):
-        field, _sep, func = aggregate_spec.partition(":")
-        if field in RATIOS and func == "sum":
-            num, den, factor = RATIOS[field]
-            return SQL(
-                "COALESCE(SUM(%s) * %s / NULLIF(SUM(%s), 0), 0)",
-                self._field_to_sql(self._table, num, query),
-                factor,
-                self._field_to_sql(self._table, den, query),
-            )
-        return super()._read_group_select(aggregate_spec, query)
 
     def _query(self):
         """One row per won or lost opportunity; its main competitor, category
