@@ -37,6 +37,8 @@
         "views/crm_segment_migration_views.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",
+        "views/crm_rfm_transition_views.xml",
+        "security/crm_rfm_transition_rules.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -47,5 +49,6 @@
         "demo/res_users_demo.xml",
         "demo/crm_segmentation_demo.xml",
         "demo/crm_segment_story_demo.xml",
+        "demo/crm_rfm_prediction_demo.xml",
     ],
 }

@@ -18,3 +18,5 @@ from . import crm_segment_persona_line
 from . import crm_segment_snapshot
 from . import crm_segment_snapshot_line
 from . import res_partner
+from . import crm_rfm_transition
+from . import crm_rfm_prediction_demo

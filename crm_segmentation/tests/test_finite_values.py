@@ -71,6 +71,19 @@ class TestFiniteValues(SegmentationCommon):
             {"segment_ids": cls.segment.ids}
         )
         cls.snapshot.action_take()
+        # an earlier cut-off: the class transitions have cells to sweep
+        cls.env["crm.rfm.class.history"].sudo().create(
+            [
+                {
+                    "company_id": cls.company.id,
+                    "date": "2000-01-01",
+                    "partner_id": score.partner_id.id,
+                    "class_id": score.class_id.id,
+                }
+                for score in cls.customers.rfm_score_ids
+            ]
+        )
+        cls.config._recompute_transitions()
         cls.lead = cls.env["crm.lead"].create(
             {"name": "Finite lead", "partner_id": cls.partner_a.id}
         )
