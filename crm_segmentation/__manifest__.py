@@ -39,6 +39,7 @@
         "views/menus.xml",
         "views/crm_rfm_transition_views.xml",
         "security/crm_rfm_transition_rules.xml",
+        "views/crm_customer_value_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

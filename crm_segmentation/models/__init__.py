@@ -20,3 +20,4 @@ from . import crm_segment_snapshot_line
 from . import res_partner
 from . import crm_rfm_transition
 from . import crm_rfm_prediction_demo
+from . import crm_customer_value

@@ -18,6 +18,9 @@ PREVIOUS_CLASS = {
     "lost": {"lost": 70, "hibernating": 20, "at_risk": 10},
 }
 
+# cost of the demo products (their prices are drawn from 50 to 2500)
+DEMO_COSTS = {"Hardware": 900.0, "Services": 350.0, "Subscriptions": 200.0}
+
 
 class CrmRfmConfig(models.Model):
     _inherit = "crm.rfm.config"  # pylint: disable=consider-merging-classes-inherited
@@ -64,6 +67,11 @@ class CrmRfmConfig(models.Model):
                 )
         # sudo: as above
         self.env["crm.rfm.class.history"].sudo().create(rows)
+        # the demo products' cost, for believable margins
+        for name, cost in DEMO_COSTS.items():
+            self.env["product.product"].search(
+                [("name", "=", f"Segmentation Demo {name}")]
+            ).standard_price = cost
         # sudo: the matrix of the demo history, as a snapshot computes it
         self._get_for_company(company).sudo()._recompute_transitions()
         return True
