@@ -40,6 +40,8 @@
         "views/crm_rfm_transition_views.xml",
         "security/crm_rfm_transition_rules.xml",
         "views/crm_customer_value_views.xml",
+        "views/crm_customer_month_views.xml",
+        "security/crm_customer_month_rules.xml",
     ],
     "assets": {
         "web.assets_tests": [

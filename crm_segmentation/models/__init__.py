@@ -21,3 +21,4 @@ from . import res_partner
 from . import crm_rfm_transition
 from . import crm_rfm_prediction_demo
 from . import crm_customer_value
+from . import crm_customer_month

@@ -11,3 +11,4 @@ from . import test_segment
 from . import test_tour
 from . import test_rfm_transition
 from . import test_customer_value
+from . import test_customer_month
