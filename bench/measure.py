@@ -574,6 +574,343 @@ def screen_row(row):
     return (prep_ours, work, prep_core, work, after)
 
 
+# ----------------------------------------------------------------------
+# 7 predictions from the snapshots: transition matrix + churn risk + CLV,
+# historical margin, customer x month facts
+# ----------------------------------------------------------------------
+CUTOFFS = 7  # monthly cut-offs of class history generated for the rows below
+MARGIN_SQL = """
+    -l.balance - (CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END)
+        * l.quantity * COALESCE((pp.standard_price ->> %(ckey)s)::numeric, 0)
+"""
+
+
+def prep_prediction(env, meta):
+    """RFM scores and CUTOFFS monthly cut-offs of class history (each
+    customer drifting between the classes), generated once in SQL."""
+    company = meta["company"]
+    if not _sql(env, "SELECT 1 FROM crm_rfm_score LIMIT 1"):
+        env["crm.rfm.config"]._get_for_company(env.company).action_recompute()
+    dates = _sql(
+        env,
+        "SELECT COUNT(DISTINCT date) FROM crm_rfm_class_history WHERE company_id = %s",
+        company,
+    )[0][0]
+    if dates < CUTOFFS:
+        _sql(env, "DELETE FROM crm_rfm_class_history WHERE company_id = %s", company)
+        _sql(
+            env,
+            """
+            INSERT INTO crm_rfm_class_history (
+                company_id, date, partner_id, class_id,
+                create_uid, create_date, write_uid, write_date)
+            SELECT s.company_id, %(today)s::date - 30 * g, s.partner_id,
+                   cls.ids[1 + ((s.partner_id::bigint * 7919 + g * (s.partner_id %% 3))
+                                %% array_length(cls.ids, 1))],
+                   1, NOW(), 1, NOW()
+              FROM crm_rfm_score s
+             CROSS JOIN generate_series(0, %(n)s - 1) g
+             CROSS JOIN (SELECT array_agg(id ORDER BY sequence, id) AS ids
+                           FROM crm_rfm_class
+                          WHERE active AND (company_id IS NULL
+                                            OR company_id = %(company)s)) cls
+             WHERE s.company_id = %(company)s AND s.class_id IS NOT NULL
+            """,
+            today=meta["today"],
+            n=CUTOFFS,
+            company=company,
+        )
+    config = env["crm.rfm.config"]._get_for_company(env.company)
+    config._get_transition()
+    env.cr.commit()
+    return config
+
+
+def _prediction_check(env, meta):
+    pairs, churn, clv = _sql(
+        env,
+        """SELECT t.pair_count,
+                  (SELECT ROUND(SUM(churn_risk)::numeric, 2) FROM crm_rfm_score
+                    WHERE company_id = %(c)s),
+                  (SELECT ROUND(SUM(clv)::numeric, 0) FROM crm_rfm_score
+                    WHERE company_id = %(c)s)
+             FROM crm_rfm_transition t WHERE t.company_id = %(c)s""",
+        c=meta["company"],
+    )[0]
+    return {"pairs": pairs, "churn": float(churn or 0), "clv": float(clv or 0)}
+
+
+def ours_prediction(env, meta, config):
+    config._recompute_transitions()
+    env.flush_all()
+    return _prediction_check(env, meta)
+
+
+def ref_prediction(env, meta, config):
+    """The same results by hand: counts, margins, class margins in SQL; the
+    powers of the small class matrix in Python; one UPDATE of the scores."""
+    from odoo.addons.crm_segmentation.models.crm_customer_value import (
+        lifetime_values,
+    )
+    from odoo.addons.crm_segmentation.models.crm_rfm_transition import churn_risks
+
+    company = meta["company"]
+    periods, horizon, churn_k = (
+        config.transition_periods,
+        config.clv_horizon,
+        config.churn_periods,
+    )
+    rate, interval = config.clv_discount_rate, config.snapshot_interval
+    params = {"c": company, "n": periods + 1, "ckey": str(company)}
+    cut = """
+        WITH cut AS (
+            SELECT date, LEAD(date) OVER (ORDER BY date) AS nxt
+              FROM (SELECT DISTINCT date FROM crm_rfm_class_history
+                     WHERE company_id = %(c)s ORDER BY date DESC LIMIT %(n)s) d)"""
+    cells = _sql(
+        env,
+        cut
+        + """
+        SELECT a.class_id, b.class_id, COUNT(*), MIN(cut.date), MAX(cut.nxt),
+               COUNT(DISTINCT cut.date)
+          FROM cut
+          JOIN crm_rfm_class_history a ON a.company_id = %(c)s AND a.date = cut.date
+          JOIN crm_rfm_class_history b ON b.company_id = %(c)s AND b.date = cut.nxt
+           AND b.partner_id = a.partner_id
+         GROUP BY 1, 2""",
+        **params,
+    )
+    _sql(
+        env,
+        """
+        UPDATE crm_rfm_score s SET margin = COALESCE(v.margin, 0)
+          FROM crm_rfm_score s2 LEFT JOIN (
+              SELECT m.commercial_partner_id AS pid, SUM("""
+        + MARGIN_SQL
+        + """) AS margin
+                FROM account_move m
+                JOIN account_move_line l
+                  ON l.move_id = m.id AND l.display_type = 'product'
+                LEFT JOIN product_product pp ON pp.id = l.product_id
+               WHERE m.state = 'posted' AND m.company_id = %(c)s
+                 AND m.move_type IN ('out_invoice', 'out_refund')
+               GROUP BY 1) v ON v.pid = s2.partner_id
+         WHERE s.id = s2.id AND s2.company_id = %(c)s""",
+        **params,
+    )
+    margins = dict(
+        _sql(
+            env,
+            cut
+            + """,
+        src AS (
+            SELECT h.partner_id, h.class_id, cut.date, cut.nxt
+              FROM cut JOIN crm_rfm_class_history h
+                ON h.company_id = %(c)s AND h.date = cut.date
+             WHERE cut.nxt IS NOT NULL),
+        mg AS (
+            SELECT src.partner_id, src.date, SUM("""
+            + MARGIN_SQL
+            + """) AS margin
+              FROM src
+              JOIN account_move m ON m.commercial_partner_id = src.partner_id
+               AND m.invoice_date > src.date AND m.invoice_date <= src.nxt
+              JOIN account_move_line l
+                ON l.move_id = m.id AND l.display_type = 'product'
+              LEFT JOIN product_product pp ON pp.id = l.product_id
+             WHERE m.state = 'posted' AND m.company_id = %(c)s
+               AND m.move_type IN ('out_invoice', 'out_refund')
+             GROUP BY 1, 2)
+        SELECT src.class_id, AVG(COALESCE(mg.margin, 0))::float8
+          FROM src LEFT JOIN mg
+            ON mg.partner_id = src.partner_id AND mg.date = src.date
+         GROUP BY 1""",
+            **params,
+        )
+    )
+    counts = {}
+    for src, dst, count, *_rest in cells:
+        counts.setdefault(src, {})[dst] = count
+    probabilities = {
+        (src, dst): count / sum(row.values())
+        for src, row in counts.items()
+        for dst, count in row.items()
+    }
+    classes = _sql(
+        env,
+        "SELECT id, is_lost FROM crm_rfm_class "
+        "WHERE company_id IS NULL OR company_id = %s",
+        company,
+    )
+    class_ids = sorted(
+        {c for c, _lost in classes} | {c for p in probabilities for c in p}
+    )
+    lost = {c for c, is_lost in classes if is_lost}
+    risks = churn_risks(class_ids, probabilities, lost, churn_k)
+    days = interval
+    if cells:
+        count = max(r[5] for r in cells)
+        first = min(r[3] for r in cells)
+        last = max(r[4] for r in cells)
+        days = (last - first).days / count or interval
+    discount = 1 / (1 + rate / 100) ** (days / 365)
+    values = lifetime_values(class_ids, probabilities, lost, margins, discount, horizon)
+    rows = ", ".join(
+        "(%d, %r, %r)" % (cid, float(risks[cid]), float(values[cid][1]))
+        for cid in class_ids
+    )
+    _sql(
+        env,
+        f"""
+        UPDATE crm_rfm_score s SET churn_risk = v.risk, clv = v.clv
+          FROM (VALUES {rows}) v(cid, risk, clv)
+         WHERE s.company_id = %s AND s.class_id = v.cid""",
+        company,
+    )
+    return {
+        "pairs": sum(r[2] for r in cells),
+        **{
+            k: v
+            for k, v in _prediction_check(env, meta).items()
+            if k in ("churn", "clv")
+        },
+    }
+
+
+def prep_margin(env, meta):
+    return prep_prediction(env, meta)
+
+
+def ours_margin(env, meta, config):
+    config._compute_margins()
+    env.flush_all()
+    return _margin_check(env, meta)
+
+
+def _margin_check(env, meta):
+    total = _sql(
+        env,
+        "SELECT ROUND(SUM(margin)::numeric, 0) FROM crm_rfm_score "
+        "WHERE company_id = %s",
+        meta["company"],
+    )[0][0]
+    return {"margin": float(total or 0)}
+
+
+def ref_margin(env, meta, _config):
+    company = meta["company"]
+    _sql(
+        env,
+        """
+        UPDATE crm_rfm_score s SET margin = COALESCE(v.margin, 0)
+          FROM crm_rfm_score s2 LEFT JOIN (
+              SELECT m.commercial_partner_id AS pid, SUM("""
+        + MARGIN_SQL
+        + """) AS margin
+                FROM account_move m
+                JOIN account_move_line l
+                  ON l.move_id = m.id AND l.display_type = 'product'
+                LEFT JOIN product_product pp ON pp.id = l.product_id
+               WHERE m.state = 'posted' AND m.company_id = %(c)s
+                 AND m.move_type IN ('out_invoice', 'out_refund')
+               GROUP BY 1) v ON v.pid = s2.partner_id
+         WHERE s.id = s2.id AND s2.company_id = %(c)s""",
+        c=company,
+        ckey=str(company),
+    )
+    return _margin_check(env, meta)
+
+
+def prep_facts(env, meta):
+    """No facts frozen yet: the row freezes the last twelve months."""
+    config = prep_prediction(env, meta)
+    _sql(env, "DELETE FROM crm_customer_month WHERE company_id = %s", meta["company"])
+    env.cr.commit()
+    return config
+
+
+def _facts_check(env, meta):
+    count, revenue = _sql(
+        env,
+        "SELECT COUNT(*), ROUND(SUM(revenue)::numeric, 0) FROM crm_customer_month "
+        "WHERE company_id = %s",
+        meta["company"],
+    )[0]
+    return {"rows": count, "revenue": float(revenue or 0)}
+
+
+def ours_facts(env, meta, config):
+    config._freeze_customer_months(meta["today"])
+    env.flush_all()
+    return _facts_check(env, meta)
+
+
+def ref_facts(env, meta, _config):
+    company = meta["company"]
+    _sql(
+        env,
+        """
+        WITH b AS (SELECT %(d)s::date AS d,
+                          (date_trunc('month', %(d)s::date)
+                           - interval '11 months')::date AS m0),
+        inv AS (
+            SELECT m.commercial_partner_id AS pid,
+                   date_trunc('month', m.invoice_date)::date AS mon,
+                   SUM(-l.balance) AS revenue, SUM("""
+        + MARGIN_SQL
+        + """) AS margin,
+                   COUNT(DISTINCT m.id) FILTER (WHERE m.move_type = 'out_invoice')
+                       AS invoices
+              FROM account_move m, b
+              JOIN account_move_line l ON true
+              LEFT JOIN product_product pp ON pp.id = l.product_id
+             WHERE l.move_id = m.id AND l.display_type = 'product'
+               AND m.state = 'posted' AND m.company_id = %(c)s
+               AND m.move_type IN ('out_invoice', 'out_refund')
+               AND m.invoice_date >= b.m0 AND m.invoice_date <= b.d
+             GROUP BY 1, 2),
+        so AS (
+            SELECT p.commercial_partner_id AS pid,
+                   date_trunc('month', o.date_order)::date AS mon, COUNT(*) AS orders
+              FROM sale_order o JOIN res_partner p ON p.id = o.partner_id, b
+             WHERE o.state = 'sale' AND o.company_id = %(c)s
+               AND o.date_order >= b.m0 AND o.date_order < b.d + 1
+             GROUP BY 1, 2),
+        act AS (
+            SELECT p.commercial_partner_id AS pid,
+                   date_trunc('month', msg.date)::date AS mon, COUNT(*) AS activities
+              FROM mail_message msg
+              LEFT JOIN crm_lead ld ON msg.model = 'crm.lead' AND ld.id = msg.res_id
+              JOIN res_partner p ON p.id = CASE WHEN msg.model = 'res.partner'
+                                                THEN msg.res_id ELSE ld.partner_id END,
+                   b
+             WHERE msg.mail_activity_type_id IS NOT NULL
+               AND msg.model IN ('res.partner', 'crm.lead')
+               AND msg.date >= b.m0 AND msg.date < b.d + 1
+             GROUP BY 1, 2),
+        k AS (SELECT pid, mon FROM inv UNION SELECT pid, mon FROM so
+              UNION SELECT pid, mon FROM act)
+        INSERT INTO crm_customer_month (
+            company_id, cutoff_date, month, partner_id, class_id, revenue, margin,
+            invoice_count, order_count, ticket_count, activity_count,
+            create_uid, create_date, write_uid, write_date)
+        SELECT %(c)s, %(d)s, k.mon, k.pid, s.class_id, COALESCE(inv.revenue, 0),
+               COALESCE(inv.margin, 0), COALESCE(inv.invoices, 0),
+               COALESCE(so.orders, 0), 0, COALESCE(act.activities, 0),
+               1, NOW(), 1, NOW()
+          FROM k
+          LEFT JOIN inv ON inv.pid = k.pid AND inv.mon = k.mon
+          LEFT JOIN so ON so.pid = k.pid AND so.mon = k.mon
+          LEFT JOIN act ON act.pid = k.pid AND act.mon = k.mon
+          LEFT JOIN crm_rfm_score s ON s.partner_id = k.pid AND s.company_id = %(c)s
+        """,
+        c=company,
+        ckey=str(company),
+        d=meta["today"],
+    )
+    return _facts_check(env, meta)
+
+
 REPEAT = dict.fromkeys(SCREENS, 7)  # timed runs of a row (median kept)
 ROWS = {
     "rfm": (prep_rfm, ours_rfm, prep_rfm, ref_rfm, None),
@@ -588,6 +925,9 @@ ROWS = {
     "pricing": (prep_pricing, ours_pricing, prep_pricing, ref_pricing, after_pricing),
     "kpi": (prep_kpi, ours_kpi, prep_none, ref_kpi, None),
     **{row: screen_row(row) for row in SCREENS},
+    "churn": (prep_prediction, ours_prediction, prep_prediction, ref_prediction, None),
+    "margin": (prep_margin, ours_margin, prep_margin, ref_margin, None),
+    "facts": (prep_facts, ours_facts, prep_facts, ref_facts, None),
 }
 
 
