@@ -88,6 +88,18 @@ MENUS = {
             "crm_segmentation.group_segmentation_manager",
         ],
     },
+    "crm_segmentation.crm_rfm_transition_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [],
+    },
+    "crm_segmentation.crm_customer_value_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [],
+    },
+    "crm_segmentation.crm_customer_month_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [],
+    },
 }
 
 # Groups the administrator holds from install.
