@@ -830,13 +830,13 @@ def prep_facts(env, meta):
 
 
 def _facts_check(env, meta):
-    count, revenue = _sql(
+    count, revenue, tickets = _sql(
         env,
-        "SELECT COUNT(*), ROUND(SUM(revenue)::numeric, 0) FROM crm_customer_month "
-        "WHERE company_id = %s",
+        "SELECT COUNT(*), ROUND(SUM(revenue)::numeric, 0), SUM(ticket_count) "
+        "FROM crm_customer_month WHERE company_id = %s",
         meta["company"],
     )[0]
-    return {"rows": count, "revenue": float(revenue or 0)}
+    return {"rows": count, "revenue": float(revenue or 0), "tickets": tickets or 0}
 
 
 def ours_facts(env, meta, config):
@@ -847,6 +847,19 @@ def ours_facts(env, meta, config):
 
 def ref_facts(env, meta, _config):
     company = meta["company"]
+    # tickets too when a helpdesk is installed, as ours counts them
+    tickets = (
+        """
+        tk AS (
+            SELECT p.commercial_partner_id AS pid,
+                   date_trunc('month', t.create_date)::date AS mon, COUNT(*) AS n
+              FROM helpdesk_ticket t JOIN res_partner p ON p.id = t.partner_id, b
+             WHERE t.company_id = %(c)s
+               AND t.create_date >= b.m0 AND t.create_date < b.d + 1
+             GROUP BY 1, 2),"""
+        if "helpdesk.ticket" in env
+        else "tk AS (SELECT NULL::int AS pid, NULL::date AS mon, 0 AS n WHERE false),"
+    )
     _sql(
         env,
         """
@@ -887,21 +900,25 @@ def ref_facts(env, meta, _config):
              WHERE msg.mail_activity_type_id IS NOT NULL
                AND msg.model IN ('res.partner', 'crm.lead')
                AND msg.date >= b.m0 AND msg.date < b.d + 1
-             GROUP BY 1, 2),
+             GROUP BY 1, 2),"""
+        + tickets
+        + """
         k AS (SELECT pid, mon FROM inv UNION SELECT pid, mon FROM so
-              UNION SELECT pid, mon FROM act)
+              UNION SELECT pid, mon FROM act UNION SELECT pid, mon FROM tk)
         INSERT INTO crm_customer_month (
             company_id, cutoff_date, month, partner_id, class_id, revenue, margin,
             invoice_count, order_count, ticket_count, activity_count,
             create_uid, create_date, write_uid, write_date)
         SELECT %(c)s, %(d)s, k.mon, k.pid, s.class_id, COALESCE(inv.revenue, 0),
                COALESCE(inv.margin, 0), COALESCE(inv.invoices, 0),
-               COALESCE(so.orders, 0), 0, COALESCE(act.activities, 0),
+               COALESCE(so.orders, 0), COALESCE(tk.n, 0),
+               COALESCE(act.activities, 0),
                1, NOW(), 1, NOW()
           FROM k
           LEFT JOIN inv ON inv.pid = k.pid AND inv.mon = k.mon
           LEFT JOIN so ON so.pid = k.pid AND so.mon = k.mon
           LEFT JOIN act ON act.pid = k.pid AND act.mon = k.mon
+          LEFT JOIN tk ON tk.pid = k.pid AND tk.mon = k.mon
           LEFT JOIN crm_rfm_score s ON s.partner_id = k.pid AND s.company_id = %(c)s
         """,
         c=company,

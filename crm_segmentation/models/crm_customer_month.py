@@ -10,6 +10,8 @@ tool reads, per customer and month, the row of the latest ``cutoff_date``.
 The months frozen are those since the month of the previous cut-off (the
 last twelve at the first one)."""
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import fields, models
 from odoo.tools import SQL
 
@@ -21,7 +23,7 @@ FIRST_MONTHS = 12
 class CrmRfmConfig(models.Model):
     _inherit = "crm.rfm.config"  # pylint: disable=consider-merging-classes-inherited
 
-    def _ticket_months_sql(self):
+    def _ticket_months_sql(self, m0, end):
         """SQL (pid, mon, tickets) of the helpdesk tickets opened per month,
         or None when no helpdesk is installed (checked at run time: the addon
         installs without one)."""
@@ -38,33 +40,40 @@ class CrmRfmConfig(models.Model):
               FROM helpdesk_ticket t
               JOIN res_partner p ON p.id = t.partner_id
              WHERE t.company_id = %(company)s
-               AND t.create_date >= (SELECT m0 FROM b)
-               AND t.create_date < (SELECT d FROM b) + 1
+               AND t.create_date >= %(m0)s
+               AND t.create_date < %(end)s
              GROUP BY 1, 2""",
             company=self.company_id.id,
+            m0=m0,
+            end=end,
         )
 
     def _freeze_customer_months(self, date):
         """Insert the customer x month rows of the cut-off ``date``."""
         self.ensure_one()
         self.env.flush_all()
-        tickets = self._ticket_months_sql()
+        date = fields.Date.to_date(date)
+        # the first month frozen: the month of the previous cut-off, or the
+        # last FIRST_MONTHS months at the first one; given to the statement
+        # as plain dates, which the planner estimates better
+        previous = self.env.execute_query(
+            SQL(
+                "SELECT MAX(cutoff_date) FROM crm_customer_month "
+                "WHERE company_id = %s AND cutoff_date < %s",
+                self.company_id.id,
+                date,
+            )
+        )[0][0]
+        m0 = (previous or date - relativedelta(months=FIRST_MONTHS - 1)).replace(day=1)
+        end = date + relativedelta(days=1)  # timestamps before the next day
+        tickets = self._ticket_months_sql(m0, end)
         ticket_cte = tickets or SQL(
             "SELECT NULL::int AS pid, NULL::date AS mon, 0 AS tickets WHERE false"
         )
         self.env.execute_query(
             SQL(
                 """
-            WITH b AS (
-                SELECT %(date)s::date AS d,
-                       COALESCE(
-                           date_trunc('month', (
-                               SELECT MAX(cutoff_date) FROM crm_customer_month
-                                WHERE company_id = %(company)s
-                                  AND cutoff_date < %(date)s)),
-                           date_trunc('month', %(date)s::date)
-                               - %(first)s * interval '1 month')::date AS m0),
-            inv AS (
+            WITH inv AS (
                 SELECT m.commercial_partner_id AS pid,
                        date_trunc('month', m.invoice_date)::date AS mon,
                        SUM(-%(balance)s) AS revenue, SUM(%(margin)s) AS margin,
@@ -75,8 +84,8 @@ class CrmRfmConfig(models.Model):
                     ON l.move_id = m.id AND l.display_type = 'product'
                   LEFT JOIN product_product pp ON pp.id = l.product_id
                  WHERE %(filter)s
-                   AND m.invoice_date >= (SELECT m0 FROM b)
-                   AND m.invoice_date <= (SELECT d FROM b)
+                   AND m.invoice_date >= %(m0)s
+                   AND m.invoice_date <= %(d)s
                  GROUP BY 1, 2),
             so AS (
                 SELECT p.commercial_partner_id AS pid,
@@ -84,8 +93,8 @@ class CrmRfmConfig(models.Model):
                        COUNT(*) AS orders
                   FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
                  WHERE o.state = 'sale' AND o.company_id = %(company)s
-                   AND o.date_order >= (SELECT m0 FROM b)
-                   AND o.date_order < (SELECT d FROM b) + 1
+                   AND o.date_order >= %(m0)s
+                   AND o.date_order < %(end)s
                  GROUP BY 1, 2),
             tk AS (%(tickets)s),
             act AS (
@@ -101,8 +110,8 @@ class CrmRfmConfig(models.Model):
                  WHERE msg.mail_activity_type_id IS NOT NULL
                    AND msg.model IN ('res.partner', 'crm.lead')
                    AND (ld.id IS NULL OR ld.company_id = %(company)s)
-                   AND msg.date >= (SELECT m0 FROM b)
-                   AND msg.date < (SELECT d FROM b) + 1
+                   AND msg.date >= %(m0)s
+                   AND msg.date < %(end)s
                  GROUP BY 1, 2),
             k AS (
                 SELECT pid, mon FROM inv UNION SELECT pid, mon FROM so
@@ -127,8 +136,10 @@ class CrmRfmConfig(models.Model):
             ON CONFLICT (company_id, cutoff_date, month, partner_id) DO NOTHING
             """,
                 date=date,
+                d=date,
+                m0=m0,
+                end=end,
                 company=self.company_id.id,
-                first=FIRST_MONTHS - 1,
                 balance=finite_sql(SQL("l.balance"), 0),
                 margin=self._margin_sql(),
                 filter=self._invoice_filter(),
