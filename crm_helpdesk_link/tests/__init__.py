@@ -16,3 +16,4 @@ from . import test_numeric_guard
 from . import test_concurrency
 from . import test_finite_values
 from . import test_tour
+from . import test_nps

@@ -44,6 +44,10 @@ MENUS = {
         "parent": "helpdesk_mgmt.helpdesk_ticket_reporting_menu",
         "groups": [],
     },
+    "crm_helpdesk_link.helpdesk_nps_campaign_menu": {
+        "parent": "helpdesk_mgmt.helpdesk_ticket_reporting_menu",
+        "groups": [],
+    },
     "crm_helpdesk_link.helpdesk_ticket_billable_menu": {
         "parent": "account.menu_finance_receivables",
         "groups": ["account.group_account_invoice"],
