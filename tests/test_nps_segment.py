@@ -6,6 +6,9 @@ The campaign's recipients are a partner domain; with crm_segmentation
 installed, `segment_member_ids.segment_id` selects a segment's members.
 """
 
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
 
 
@@ -50,3 +53,55 @@ class TestNpsSegment(TransactionCase):
         self.assertEqual(campaign.user_input_ids.partner_id, self.inside)
         self.assertNotIn(self.outside, campaign.user_input_ids.partner_id)
         self.assertEqual(campaign.invited_count, 3)
+
+    def test_segment_of_detractors_with_an_active_contract(self):
+        """The segment of crm_helpdesk_link's readme."""
+        today = fields.Date.today()
+        detractor, promoter, no_contract = self.inside
+        product = self.env["product.product"].create(
+            {"name": "Support", "type": "service"}
+        )
+        for partner in (detractor, promoter):
+            self.env["contract.contract"].create(
+                {
+                    "name": f"Support {partner.name}",
+                    "partner_id": partner.id,
+                    "contract_type": "sale",
+                    "line_recurrence": True,
+                    "contract_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "name": "Support",
+                                "quantity": 1,
+                                "price_unit": 100.0,
+                                "recurring_rule_type": "monthly",
+                                "date_start": today - timedelta(days=30),
+                                "recurring_next_date": today,
+                            }
+                        )
+                    ],
+                }
+            )
+        question = self.env.ref("crm_helpdesk_link.survey_nps_question_score")
+        campaign = self.env["helpdesk.nps.campaign"].create(
+            {"name": "NPS", "partner_domain": repr([("id", "in", self.inside.ids)])}
+        )
+        campaign.action_send()
+        for answer in campaign.user_input_ids:
+            answer._save_lines(question, "10" if answer.partner_id == promoter else "3")
+            answer._mark_done()
+        segment = self.env["crm.segment"].create(
+            {
+                "name": "Detractors with an active contract",
+                "partner_domain": repr(
+                    [
+                        ("nps_category", "=", "detractor"),
+                        ("support_contract_active", "=", True),
+                    ]
+                ),
+            }
+        )
+        segment.action_compute()
+        self.assertEqual(segment.member_ids.partner_id, detractor)
+        self.assertEqual(no_contract.nps_category, "detractor")

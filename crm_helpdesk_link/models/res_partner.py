@@ -1,13 +1,25 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+import operator
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
-from .contract_contract import HEALTH
+from .contract_contract import BREACH_WINDOW_DAYS, HEALTH
 from .helpdesk_nps_campaign import NPS_CATEGORY
 from .numeric_guard import FiniteFloat
+
+COMPARE = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "=": operator.eq,
+    "!=": operator.ne,
+}
 
 # The customer's last NPS answer: kept from the survey answers, never typed.
 NPS_PARTNER_FIELDS = ("nps_last_score", "nps_category", "nps_date")
@@ -35,8 +47,16 @@ class ResPartner(models.Model):
     support_csat = FiniteFloat(
         string="Satisfaction %",
         compute="_compute_support_health",
+        search="_search_support_csat",
         help="Share of the rated tickets of the customer's running contracts, "
-        "in their current periods, whose customer was satisfied (CSAT).",
+        "in their current periods, whose customer was satisfied (CSAT). "
+        "Searches match only customers with rated tickets.",
+    )
+    support_breach_count_90d = fields.Integer(
+        string="SLA Breaches (90 Days)",
+        compute="_compute_support_breach_count_90d",
+        search="_search_support_breach_count_90d",
+        help="SLA breaches of the customer's tickets opened in the last 90 days.",
     )
 
     def _compute_support_health(self):
@@ -67,6 +87,99 @@ class ResPartner(models.Model):
             partner.support_csat = 100.0 * satisfied / rated if rated else 0.0
             healths = contracts.mapped("support_health")
             partner.support_health = max(healths, key=order.index) if healths else False
+
+    @api.model
+    def _support_csat_by_partner(self):
+        """{commercial partner id: (rated, satisfied)} of the running
+        contracts' current periods, in the user's companies."""
+        plans = (
+            self.env["helpdesk.support.plan"]
+            # sudo: ratings are counted per customer, no contract data leaves
+            .sudo()
+            .search(
+                [
+                    ("company_id", "in", self.env.companies.ids),
+                    ("contract_id.active", "=", True),
+                ]
+            )
+        )
+        totals = {}
+        for contract in plans.contract_id:
+            rated, satisfied = totals.get(contract.commercial_partner_id.id, (0, 0))
+            totals[contract.commercial_partner_id.id] = (
+                rated + contract.support_csat_count,
+                satisfied + contract.support_csat_satisfied_count,
+            )
+        return totals
+
+    def _search_support_csat(self, operator, value):
+        compare = COMPARE.get(operator)
+        if compare is None or isinstance(value, bool):
+            return NotImplemented
+        try:
+            value = float(value)
+        except (TypeError, ValueError) as exc:
+            raise UserError(
+                self.env._(
+                    "The satisfaction must be a number, not %(value)s.", value=value
+                )
+            ) from exc
+        ids = [
+            partner_id
+            for partner_id, (
+                rated,
+                satisfied,
+            ) in self._support_csat_by_partner().items()
+            if rated and compare(100.0 * satisfied / rated, value)
+        ]
+        return Domain("commercial_partner_id", "in", ids)
+
+    @api.model
+    def _support_breaches_90d(self, partner_ids=None):
+        """{commercial partner id: SLA breaches of its tickets opened in the
+        last 90 days}, in the user's companies, in one query."""
+        since = fields.Datetime.now() - timedelta(days=BREACH_WINDOW_DAYS)
+        domain = [
+            ("company_id", "in", self.env.companies.ids),
+            ("sla_breach_count", ">", 0),
+            ("sla_start_date", ">=", since),
+        ]
+        if partner_ids is not None:
+            domain.append(("commercial_partner_id", "in", partner_ids))
+        groups = (
+            self.env["helpdesk.ticket"]
+            # sudo: breaches are counted per customer, no ticket is shown
+            .sudo()
+            ._read_group(domain, ["commercial_partner_id"], ["sla_breach_count:sum"])
+        )
+        return {partner.id: count for partner, count in groups}
+
+    def _compute_support_breach_count_90d(self):
+        breaches = self._support_breaches_90d(self.commercial_partner_id.ids)
+        for partner in self:
+            partner.support_breach_count_90d = breaches.get(
+                partner.commercial_partner_id.id, 0
+            )
+
+    def _search_support_breach_count_90d(self, operator, value):
+        compare = COMPARE.get(operator)
+        if compare is None or isinstance(value, bool):
+            return NotImplemented
+        try:
+            value = int(value)
+        except (TypeError, ValueError) as exc:
+            raise UserError(
+                self.env._(
+                    "The SLA breaches must be a number, not %(value)s.", value=value
+                )
+            ) from exc
+        breaches = self._support_breaches_90d()
+        if compare(0, value):
+            # customers without breaches match too
+            ids = [pid for pid, count in breaches.items() if not compare(count, value)]
+            return Domain("commercial_partner_id", "not in", ids)
+        ids = [pid for pid, count in breaches.items() if compare(count, value)]
+        return Domain("commercial_partner_id", "in", ids)
 
     def action_view_support_plans(self):
         self.ensure_one()

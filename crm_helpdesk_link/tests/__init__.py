@@ -17,3 +17,4 @@ from . import test_concurrency
 from . import test_finite_values
 from . import test_tour
 from . import test_nps
+from . import test_health_satisfaction
