@@ -20,6 +20,7 @@
         "contract",
         "rating",
         "survey",
+        "report_xlsx",
     ],
     "data": [
         "security/crm_helpdesk_link_security.xml",
