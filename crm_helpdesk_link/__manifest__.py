@@ -19,6 +19,8 @@
         "helpdesk_mgmt",
         "contract",
         "rating",
+        "survey",
+        "report_xlsx",
     ],
     "data": [
         "security/crm_helpdesk_link_security.xml",
@@ -27,6 +29,7 @@
         "data/ir_cron.xml",
         "data/helpdesk_ticket_stage_data.xml",
         "data/mail_template_data.xml",
+        "data/survey_nps_data.xml",
         "views/helpdesk_support_plan_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_team_views.xml",
@@ -39,6 +42,8 @@
         "views/helpdesk_service_level_report_views.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
+        "views/helpdesk_nps_campaign_views.xml",
+        "views/res_partner_nps_views.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -50,5 +55,6 @@
         "demo/res_users_demo.xml",
         "demo/helpdesk_support_plan_demo.xml",
         "demo/helpdesk_ticket_story_demo.xml",
+        "demo/helpdesk_nps_demo.xml",
     ],
 }

@@ -124,6 +124,30 @@ class CompanyWorldMixin:
         rec["helpdesk.support.plan"] = env["helpdesk.support.plan"].create(
             {"name": f"Plan {name}", "contract_id": contract.id, "period_type": "month"}
         )
+        campaign = env["helpdesk.nps.campaign"].create(
+            {
+                "name": f"NPS {name}",
+                "company_id": co,
+                "partner_domain": repr([("id", "=", cls.customer.id)]),
+            }
+        )
+        rec["helpdesk.nps.campaign"] = campaign
+        rec["survey.user_input"] = env["survey.user_input"].create(
+            {
+                "survey_id": campaign.survey_id.id,
+                "partner_id": cls.customer.id,
+                "nps_campaign_id": campaign.id,
+            }
+        )
+        # a ticket: the service-level report's row of this company
+        env["helpdesk.ticket"].create(
+            {
+                "name": f"Ticket {name}",
+                "description": "<p>World</p>",
+                "partner_id": cls.customer.id,
+                "company_id": co,
+            }
+        )
         segment = env["crm.segment"].create(
             {"name": f"Segment {name}", "company_id": co}
         )
@@ -194,6 +218,7 @@ class CompanyWorldMixin:
             "crm.salesperson.kpi.report",
             "crm.forecast.accuracy.report",
             "crm.win.loss.report",
+            "helpdesk.service.level.report",
         ):
             rec[view] = (
                 cls.env[view]

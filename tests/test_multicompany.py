@@ -72,6 +72,8 @@ class TestMultiCompany(CompanyWorldMixin, TransactionCase):
         theirs_all = self.records[self.company_b]
         report, checked = [], 0
         for model, theirs in theirs_all.items():
+            if "company_id" not in self.env[model]._fields:
+                continue  # survey answers: the link sweep's records, no company
             mine = mine_all[model]
             self.assertTrue(mine and theirs, f"{model}: no record to test with")
             self.assertEqual(len(theirs), 1, model)

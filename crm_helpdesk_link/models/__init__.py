@@ -20,3 +20,5 @@ from . import account_move
 from . import account_move_line
 from . import crm_lead
 from . import res_partner
+from . import helpdesk_nps_campaign
+from . import survey_user_input

@@ -9,9 +9,12 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
+from .helpdesk_nps_campaign import NPS_CATEGORY
 from .numeric_guard import FiniteFloat
 
 HEALTH = [("good", "Good"), ("warning", "At Risk"), ("critical", "Critical")]
+# The window of the SLA breaches that put a contract or a customer at risk.
+BREACH_WINDOW_DAYS = 90
 
 
 class ContractContract(models.Model):
@@ -53,13 +56,26 @@ class ContractContract(models.Model):
         help="Share of the current period's rated tickets whose customer was "
         "satisfied (CSAT). 0 without ratings.",
     )
+    support_breach_count_90d = fields.Integer(
+        string="SLA Breaches (90 Days)",
+        compute="_compute_support_health",
+        help="SLA breaches of the contract's tickets opened in the last 90 days.",
+    )
+    support_nps_category = fields.Selection(
+        NPS_CATEGORY,
+        string="Customer NPS",
+        compute="_compute_support_health",
+        help="The last NPS answer of the customer or one of its contacts.",
+    )
     support_health = fields.Selection(
         HEALTH,
         compute="_compute_support_health",
         help="Critical: SLA breaches, hours beyond the included ones, or "
         "fewer than half of the rated tickets satisfied in the current "
-        "period. At risk: over 80% of the hours or tickets used, or fewer "
-        "than 80% of the rated tickets satisfied.",
+        "period. At risk: over 80% of the hours or tickets used, fewer "
+        "than 80% of the rated tickets satisfied, a customer whose last NPS "
+        "answer is a detractor's, or more SLA breaches in the last 90 days "
+        "than the company allows.",
     )
 
     def _support_dates(self):
@@ -118,10 +134,53 @@ class ContractContract(models.Model):
                 len(contract.upsell_lead_ids) if can_leads else 0
             )
 
+    def _support_breaches_90d(self):
+        """{contract id: SLA breaches of its tickets opened in the last 90
+        days}, in one query."""
+        since = fields.Datetime.now() - timedelta(days=BREACH_WINDOW_DAYS)
+        groups = (
+            self.env["helpdesk.ticket"]
+            # sudo: breaches are counted into the health, no ticket is shown
+            .sudo()
+            ._read_group(
+                [
+                    ("contract_id", "in", self.ids),
+                    ("sla_breach_count", ">", 0),
+                    ("sla_start_date", ">=", since),
+                ],
+                ["contract_id"],
+                ["sla_breach_count:sum"],
+            )
+        )
+        return {contract.id: count for contract, count in groups}
+
+    def _support_nps_categories(self):
+        """{commercial partner id: NPS category of the last answer of the
+        partner or one of its contacts}, in one query."""
+        partners = (
+            self.env["res.partner"]
+            # sudo: the customers' NPS category, a summary for the health
+            .sudo()
+            .search_fetch(
+                [
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                    ("nps_category", "!=", False),
+                ],
+                ["commercial_partner_id", "nps_category", "nps_date"],
+                order="nps_date desc, id desc",
+            )
+        )
+        last = {}
+        for partner in partners:
+            last.setdefault(partner.commercial_partner_id.id, partner.nps_category)
+        return last
+
     def _compute_support_health(self):
         today = fields.Date.context_today(self)
         # sudo: health is a summary; it must not depend on who reads it.
         usage = self.sudo().support_plan_ids._usage_batch(today)
+        breaches_90d = self._support_breaches_90d()
+        nps = self._support_nps_categories()
         for contract in self:
             # sudo: plan figures are only aggregated into the health fields
             plans = contract.sudo().support_plan_ids.filtered(
@@ -151,12 +210,19 @@ class ContractContract(models.Model):
             contract.support_csat_satisfied_count = satisfied
             csat = 100.0 * satisfied / rated if rated else 0.0
             contract.support_csat = csat
+            recent = breaches_90d.get(contract.id, 0)
+            category = nps.get(contract.commercial_partner_id.id, False)
+            contract.support_breach_count_90d = recent
+            contract.support_nps_category = category
+            threshold = contract.company_id.helpdesk_health_breach_threshold
             if breaches or (included and hours > included) or (rated and csat < 50):
                 health = "critical"
             elif (
                 (included and hours > 0.8 * included)
                 or (ticket_quota and tickets > 0.8 * ticket_quota)
                 or (rated and csat < 80)
+                or category == "detractor"
+                or (threshold and recent > threshold)
             ):
                 health = "warning"
             else:

@@ -58,6 +58,13 @@ class ResCompany(models.Model):
         "the warnings.",
     )
 
+    helpdesk_health_breach_threshold = fields.Integer(
+        string="At Risk After SLA Breaches (90 Days)",
+        default=2,
+        help="A contract's health is At Risk when its tickets of the last 90 "
+        "days have more SLA breaches than this. 0 disables the rule.",
+    )
+
     @api.constrains("helpdesk_billable_product_id")
     def _check_helpdesk_company_links(self):
         """res.company has no _check_company_auto: check our link here."""

@@ -30,3 +30,6 @@ class ResConfigSettings(models.TransientModel):
     helpdesk_sla_warning_hours = fields.Integer(
         related="company_id.helpdesk_sla_warning_hours", readonly=False
     )
+    helpdesk_health_breach_threshold = fields.Integer(
+        related="company_id.helpdesk_health_breach_threshold", readonly=False
+    )

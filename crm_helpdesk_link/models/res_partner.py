@@ -1,13 +1,35 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import fields, models
+import operator
+from datetime import timedelta
 
-from .contract_contract import HEALTH
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+
+from .contract_contract import BREACH_WINDOW_DAYS, HEALTH
+from .helpdesk_nps_campaign import NPS_CATEGORY
 from .numeric_guard import FiniteFloat
+
+COMPARE = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "=": operator.eq,
+    "!=": operator.ne,
+}
+
+# The customer's last NPS answer: kept from the survey answers, never typed.
+NPS_PARTNER_FIELDS = ("nps_last_score", "nps_category", "nps_date")
 
 
 class ResPartner(models.Model):
+    """Support health of the customer, its last Net Promoter answer (stored
+    so that searches and segment rules can use it) and whether it has a
+    running contract."""
+
     _inherit = "res.partner"
 
     support_plan_count = fields.Integer(compute="_compute_support_health")
@@ -25,8 +47,16 @@ class ResPartner(models.Model):
     support_csat = FiniteFloat(
         string="Satisfaction %",
         compute="_compute_support_health",
+        search="_search_support_csat",
         help="Share of the rated tickets of the customer's running contracts, "
-        "in their current periods, whose customer was satisfied (CSAT).",
+        "in their current periods, whose customer was satisfied (CSAT). "
+        "Searches match only customers with rated tickets.",
+    )
+    support_breach_count_90d = fields.Integer(
+        string="SLA Breaches (90 Days)",
+        compute="_compute_support_breach_count_90d",
+        search="_search_support_breach_count_90d",
+        help="SLA breaches of the customer's tickets opened in the last 90 days.",
     )
 
     def _compute_support_health(self):
@@ -58,6 +88,99 @@ class ResPartner(models.Model):
             healths = contracts.mapped("support_health")
             partner.support_health = max(healths, key=order.index) if healths else False
 
+    @api.model
+    def _support_csat_by_partner(self):
+        """{commercial partner id: (rated, satisfied)} of the running
+        contracts' current periods, in the user's companies."""
+        plans = (
+            self.env["helpdesk.support.plan"]
+            # sudo: ratings are counted per customer, no contract data leaves
+            .sudo()
+            .search(
+                [
+                    ("company_id", "in", self.env.companies.ids),
+                    ("contract_id.active", "=", True),
+                ]
+            )
+        )
+        totals = {}
+        for contract in plans.contract_id:
+            rated, satisfied = totals.get(contract.commercial_partner_id.id, (0, 0))
+            totals[contract.commercial_partner_id.id] = (
+                rated + contract.support_csat_count,
+                satisfied + contract.support_csat_satisfied_count,
+            )
+        return totals
+
+    def _search_support_csat(self, operator, value):
+        compare = COMPARE.get(operator)
+        if compare is None or isinstance(value, bool):
+            return NotImplemented
+        try:
+            value = float(value)
+        except (TypeError, ValueError) as exc:
+            raise UserError(
+                self.env._(
+                    "The satisfaction must be a number, not %(value)s.", value=value
+                )
+            ) from exc
+        ids = [
+            partner_id
+            for partner_id, (
+                rated,
+                satisfied,
+            ) in self._support_csat_by_partner().items()
+            if rated and compare(100.0 * satisfied / rated, value)
+        ]
+        return Domain("commercial_partner_id", "in", ids)
+
+    @api.model
+    def _support_breaches_90d(self, partner_ids=None):
+        """{commercial partner id: SLA breaches of its tickets opened in the
+        last 90 days}, in the user's companies, in one query."""
+        since = fields.Datetime.now() - timedelta(days=BREACH_WINDOW_DAYS)
+        domain = [
+            ("company_id", "in", self.env.companies.ids),
+            ("sla_breach_count", ">", 0),
+            ("sla_start_date", ">=", since),
+        ]
+        if partner_ids is not None:
+            domain.append(("commercial_partner_id", "in", partner_ids))
+        groups = (
+            self.env["helpdesk.ticket"]
+            # sudo: breaches are counted per customer, no ticket is shown
+            .sudo()
+            ._read_group(domain, ["commercial_partner_id"], ["sla_breach_count:sum"])
+        )
+        return {partner.id: count for partner, count in groups}
+
+    def _compute_support_breach_count_90d(self):
+        breaches = self._support_breaches_90d(self.commercial_partner_id.ids)
+        for partner in self:
+            partner.support_breach_count_90d = breaches.get(
+                partner.commercial_partner_id.id, 0
+            )
+
+    def _search_support_breach_count_90d(self, operator, value):
+        compare = COMPARE.get(operator)
+        if compare is None or isinstance(value, bool):
+            return NotImplemented
+        try:
+            value = int(value)
+        except (TypeError, ValueError) as exc:
+            raise UserError(
+                self.env._(
+                    "The SLA breaches must be a number, not %(value)s.", value=value
+                )
+            ) from exc
+        breaches = self._support_breaches_90d()
+        if compare(0, value):
+            # customers without breaches match too
+            ids = [pid for pid, count in breaches.items() if not compare(count, value)]
+            return Domain("commercial_partner_id", "not in", ids)
+        ids = [pid for pid, count in breaches.items() if compare(count, value)]
+        return Domain("commercial_partner_id", "in", ids)
+
     def action_view_support_plans(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id(
@@ -65,3 +188,114 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         return action
+
+    nps_input_ids = fields.One2many(
+        "survey.user_input",
+        "partner_id",
+        string="NPS Answers",
+        domain=[("nps_category", "!=", False)],
+    )
+    nps_last_score = fields.Integer(
+        string="Last NPS Score",
+        compute="_compute_nps_last",
+        store=True,
+        help="The partner's last answer (0-10) to an NPS campaign.",
+    )
+    nps_category = fields.Selection(
+        NPS_CATEGORY,
+        string="NPS Category",
+        compute="_compute_nps_last",
+        store=True,
+        index=True,
+        help="Promoter (9-10), passive (7-8) or detractor (0-6), from the "
+        "partner's last NPS answer.",
+    )
+    nps_date = fields.Datetime(
+        string="Last NPS Answer", compute="_compute_nps_last", store=True
+    )
+    support_contract_active = fields.Boolean(
+        string="Active Contract",
+        compute="_compute_support_contract_active",
+        search="_search_support_contract_active",
+        help="The customer (or its company) has a sale contract with a line "
+        "running today.",
+    )
+
+    @api.depends("nps_input_ids.nps_category", "nps_input_ids.nps_date")
+    def _compute_nps_last(self):
+        # sudo: the partner's own answers, reduced to the last score
+        for partner in self.sudo():
+            last = partner.nps_input_ids.sorted(lambda i: (i.nps_date, i.id))[-1:]
+            partner.nps_last_score = last.nps_score if last else 0
+            partner.nps_category = last.nps_category if last else False
+            partner.nps_date = last.nps_date if last else False
+
+    @api.model
+    def _active_contract_partners(self):
+        """Commercial partners with a running sale contract line today, in
+        the user's companies."""
+        today = fields.Date.context_today(self)
+        lines = (
+            self.env["contract.line"]
+            # sudo: a yes/no per customer; no contract data leaves
+            .sudo()
+            ._read_group(
+                [
+                    ("contract_id.active", "=", True),
+                    ("contract_id.contract_type", "=", "sale"),
+                    ("contract_id.company_id", "in", self.env.companies.ids),
+                    ("display_type", "=", False),
+                    ("is_canceled", "=", False),
+                    ("date_start", "<=", today),
+                    "|",
+                    ("date_end", "=", False),
+                    ("date_end", ">=", today),
+                ],
+                ["contract_id"],
+            )
+        )
+        # sudo: the contract's customer, reduced to an id
+        return {contract.sudo().commercial_partner_id.id for (contract,) in lines}
+
+    def _compute_support_contract_active(self):
+        active = self._active_contract_partners()
+        for partner in self:
+            partner.support_contract_active = partner.commercial_partner_id.id in active
+
+    def _search_support_contract_active(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            return NotImplemented
+        if operator in ("in", "not in"):
+            positive = True in value
+            if operator == "not in":
+                positive = not positive
+        else:
+            positive = bool(value) == (operator == "=")
+        domain = Domain(
+            "commercial_partner_id", "in", list(self._active_contract_partners())
+        )
+        return domain if positive else ~domain
+
+    def _check_nps_partner_fields(self, vals_list):
+        if self.env.su:
+            return
+        given = {
+            name for vals in vals_list for name in vals if name in NPS_PARTNER_FIELDS
+        }
+        if given:
+            raise UserError(
+                self.env._(
+                    "The NPS of a partner comes from their survey answers and "
+                    "cannot be set: %(fields)s.",
+                    fields=", ".join(sorted(given)),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_nps_partner_fields(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_nps_partner_fields([vals])
+        return super().write(vals)

@@ -1,1 +1,2 @@
 from . import helpdesk_service_level_report
+from . import helpdesk_service_level_xlsx

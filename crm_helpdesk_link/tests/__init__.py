@@ -16,3 +16,5 @@ from . import test_numeric_guard
 from . import test_concurrency
 from . import test_finite_values
 from . import test_tour
+from . import test_nps
+from . import test_health_satisfaction

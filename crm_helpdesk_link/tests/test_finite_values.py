@@ -54,6 +54,11 @@ class TestFiniteValues(SupportCommon):
             cls.ticket,
         )
         cls.invoice_line = cls.ticket.invoice_line_ids
+        cls.env.user.email = "support@example.com"
+        cls.nps_campaign = cls.env["helpdesk.nps.campaign"].create(
+            {"name": "NPS", "partner_domain": repr([("id", "=", cls.customer.id)])}
+        )
+        cls.nps_campaign.action_send()
         # the records swept, per model; other models take any record
         cls.records = {
             "helpdesk.ticket": cls.ticket,
@@ -67,6 +72,8 @@ class TestFiniteValues(SupportCommon):
             "account.move.line": cls.invoice_line,
             "helpdesk.ticket.stage": cls.stage_done,
             "helpdesk.ticket.team": cls.team,
+            "helpdesk.nps.campaign": cls.nps_campaign,
+            "survey.user_input": cls.nps_campaign.user_input_ids,
         }
 
     def _addon_models(self):

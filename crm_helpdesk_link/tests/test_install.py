@@ -44,6 +44,17 @@ MENUS = {
         "parent": "helpdesk_mgmt.helpdesk_ticket_reporting_menu",
         "groups": [],
     },
+    "crm_helpdesk_link.helpdesk_service_level_report_menu_xlsx": {
+        "parent": "helpdesk_mgmt.helpdesk_ticket_reporting_menu",
+        "groups": [
+            "helpdesk_mgmt.group_helpdesk_manager",
+            "crm_helpdesk_link.group_support_plan_manager",
+        ],
+    },
+    "crm_helpdesk_link.helpdesk_nps_campaign_menu": {
+        "parent": "helpdesk_mgmt.helpdesk_ticket_reporting_menu",
+        "groups": [],
+    },
     "crm_helpdesk_link.helpdesk_ticket_billable_menu": {
         "parent": "account.menu_finance_receivables",
         "groups": ["account.group_account_invoice"],

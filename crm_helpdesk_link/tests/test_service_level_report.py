@@ -2,6 +2,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The service-level report: times, breach rate and CSAT (issue 18)."""
 
+import io
+import zipfile
+
+import openpyxl
 from freezegun import freeze_time
 
 from odoo import Command
@@ -156,3 +160,99 @@ class TestServiceLevelReport(SupportCommon):
         self.assertIn(menu.id, visible)
         hidden = self.env["ir.ui.menu"].with_user(self.own_user)._visible_menu_ids()
         self.assertNotIn(menu.id, hidden)
+
+    def _workbook(self, user, rows=None):
+        """The workbook the user downloads: of rows, or from the menu."""
+        Report = self.env[REPORT].with_user(user)
+        action = (rows.with_user(user) if rows else Report).action_export_xlsx()
+        self.assertEqual(action["report_type"], "xlsx")
+        ids = action["context"]["active_ids"]
+        content, fmt = (
+            self.env["ir.actions.report"]
+            .with_user(user)
+            ._render_xlsx("crm_helpdesk_link.helpdesk_service_level_xlsx", ids, {})
+        )
+        self.assertEqual(fmt, "xlsx")
+        return openpyxl.load_workbook(io.BytesIO(content))
+
+    @staticmethod
+    def _sheet_rows(sheet):
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+    def test_xlsx_export_by_team_plan_customer_and_month(self):
+        for ticket, name in (
+            (self.fast, "Fast"),
+            (self.slow, "Slow"),
+            (self.open, "Open"),
+        ):
+            ticket.sudo().name = name
+        self.env.flush_all()
+        rows = self.env[REPORT].search([("ticket_id", "in", self.tickets.ids)])
+        book = self._workbook(self.plan_manager, rows)
+        self.assertEqual(
+            book.sheetnames,
+            ["Tickets", "By Team", "By Plan", "By Customer", "By Month"],
+        )
+        tickets = self._sheet_rows(book["Tickets"])
+        self.assertEqual(tickets[0][:3], ["Opened On", "Subject", "Customer"])
+        self.assertEqual(len(tickets), 4)
+        by_subject = {row[1]: row for row in tickets[1:]}
+        slow = by_subject[self.slow.name]
+        self.assertEqual(slow[9], 24.0)  # resolution hours
+        self.assertEqual(slow[12], "Dissatisfied")
+        self.assertIsNone(by_subject[self.open.name][9])  # still open: blank
+        expected = {
+            "By Team": self.team.name,
+            "By Plan": self.plan.display_name,
+            "By Customer": self.customer.display_name,
+            "By Month": "2026-03",
+        }
+        for title, key in expected.items():
+            with self.subTest(sheet=title):
+                header, *groups = self._sheet_rows(book[title])
+                self.assertEqual(
+                    header[1:4], ["Tickets", "Response Time (h)", "Resolution Time (h)"]
+                )
+                self.assertEqual(len(groups), 1)
+                self.assertEqual(groups[0][0], key)
+                # tickets, response, resolution, breaches, rate, rated, CSAT
+                self.assertEqual(groups[0][1:4], [3, 1.0, 14.0])
+                self.assertEqual(groups[0][4], 1)
+                self.assertAlmostEqual(groups[0][5], 100 / 3)
+                self.assertEqual(groups[0][6:], [2, 50.0])
+
+    def test_xlsx_export_roles_and_companies(self):
+        self.env.flush_all()
+        # from the menu: every row the manager may read, none of company B
+        for user in (self.plan_manager, self.helpdesk_manager):
+            with self.subTest(user=user.login):
+                book = self._workbook(user)
+                subjects = [row[1] for row in self._sheet_rows(book["Tickets"])[1:]]
+                self.assertNotIn("B ticket", subjects)
+                self.assertIn(self.slow.name, subjects)
+        # another company's rows, asked for by id
+        row_b = self.env[REPORT].browse(self.ticket_b.id)
+        with self.assertRaises(AccessError):
+            row_b.with_user(self.plan_manager).action_export_xlsx()
+        for user in (self.helpdesk_user, self.own_user):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env[REPORT].with_user(user).action_export_xlsx()
+        menu = self.env.ref("crm_helpdesk_link.helpdesk_service_level_report_menu_xlsx")
+        hidden = self.env["ir.ui.menu"].with_user(self.helpdesk_user)
+        self.assertNotIn(menu.id, hidden._visible_menu_ids())
+
+    def test_xlsx_writes_subjects_as_text(self):
+        self.slow.sudo().name = '=HYPERLINK("http://evil.example.com","Click")'
+        self.env.flush_all()
+        rows = self.env[REPORT].search([("ticket_id", "in", self.tickets.ids)])
+        content, _fmt = self.env["ir.actions.report"]._render_xlsx(
+            "crm_helpdesk_link.helpdesk_service_level_xlsx", rows.ids, {}
+        )
+        with zipfile.ZipFile(io.BytesIO(content)) as book:
+            sheet = book.read("xl/worksheets/sheet1.xml").decode()
+            strings = book.read("xl/sharedStrings.xml").decode()
+            names = book.namelist()
+        self.assertNotIn("<f>", sheet)
+        self.assertNotIn("<f ", sheet)
+        self.assertFalse([n for n in names if "externalLink" in n])
+        self.assertIn("=HYPERLINK(", strings)
