@@ -36,6 +36,7 @@
         "views/crm_segment_snapshot_views.xml",
         "views/crm_segment_migration_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_segment_campaign_run_views.xml",
         "views/menus.xml",
     ],
     "assets": {
@@ -47,5 +48,6 @@
         "demo/res_users_demo.xml",
         "demo/crm_segmentation_demo.xml",
         "demo/crm_segment_story_demo.xml",
+        "demo/crm_segment_campaign_run_demo.xml",
     ],
 }

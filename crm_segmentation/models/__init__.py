@@ -18,3 +18,6 @@ from . import crm_segment_persona_line
 from . import crm_segment_snapshot
 from . import crm_segment_snapshot_line
 from . import res_partner
+from . import crm_segment_campaign_run
+from . import crm_segment_campaign_run_member
+from . import res_partner_campaign

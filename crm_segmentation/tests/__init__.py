@@ -9,3 +9,4 @@ from . import test_robustness
 from . import test_roles
 from . import test_segment
 from . import test_tour
+from . import test_campaign_run

@@ -74,6 +74,10 @@ class TestFiniteValues(SegmentationCommon):
         cls.lead = cls.env["crm.lead"].create(
             {"name": "Finite lead", "partner_id": cls.partner_a.id}
         )
+        cls.campaign_run = cls.env["crm.segment.campaign.run"].create(
+            {"name": "Finite campaign", "segment_id": cls.segment.id}
+        )
+        cls.campaign_run.action_split()
         cls.invoices_a = cls.env["account.move"].search(
             [("partner_id", "=", cls.partner_a.id), ("state", "=", "posted")]
         )
@@ -95,6 +99,8 @@ class TestFiniteValues(SegmentationCommon):
             "res.partner": self.partner_a,
             "account.move": self.invoices_a,
             "account.move.line": self.invoices_a.line_ids,
+            "crm.segment.campaign.run": self.campaign_run,
+            "crm.segment.campaign.run.member": self.campaign_run.member_ids,
         }
 
     def _addon_models(self):

@@ -311,6 +311,10 @@ class TestRobustness(SegmentationCommon):
         )
         wizard.action_compute()
         lead = self.env["crm.lead"].create({"name": "Robust lead"})
+        run = self.env["crm.segment.campaign.run"].create(
+            {"name": "Robust campaign", "segment_id": seg.id}
+        )
+        run.action_split()
         records = {
             "crm.segment": seg,
             "crm.rfm.class": self.env["crm.rfm.class"].create({"name": "Sweep"}),
@@ -324,6 +328,8 @@ class TestRobustness(SegmentationCommon):
             "crm.segment.migration.line": wizard.line_ids[:1],
             "crm.lead": lead,
             "res.partner": self.partner_e,
+            "crm.segment.campaign.run": run,
+            "crm.segment.campaign.run.member": run.member_ids[:1],
         }
         for model, record in records.items():
             self.assertEqual(len(record), 1, model)
