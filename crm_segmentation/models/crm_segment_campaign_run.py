@@ -264,8 +264,7 @@ class CrmSegmentCampaignRun(models.Model):
             "params": {
                 "type": "success",
                 "message": self.env._(
-                    "%(count)s call activities planned, %(holdout)s members "
-                    "held out.",
+                    "%(count)s call activities planned, %(holdout)s members held out.",
                     count=len(activities),
                     holdout=len(self.member_ids) - len(partners),
                 ),
@@ -408,9 +407,7 @@ class CrmSegmentCampaignRun(models.Model):
         campaign.sudo().state = "sent"
         rng = random.Random(seed)
         answered = [
-            partner
-            for partner in campaign._treated_partners()
-            if rng.random() < 0.2
+            partner for partner in campaign._treated_partners() if rng.random() < 0.2
         ]
         moves = self.env["account.move"].create(
             [

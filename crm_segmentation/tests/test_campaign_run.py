@@ -19,8 +19,7 @@ class TestCampaignRun(SegmentationCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.p1, cls.p2, cls.p3, cls.p4, cls.p5, cls.p6 = (
-            cls._partner(f"Camp {i}", email=f"camp{i}@example.com")
-            for i in range(1, 7)
+            cls._partner(f"Camp {i}", email=f"camp{i}@example.com") for i in range(1, 7)
         )
         cls.people = cls.p1 + cls.p2 + cls.p3 + cls.p4 + cls.p5 + cls.p6
         cls.segment = cls.env["crm.segment"].create(
@@ -106,7 +105,7 @@ class TestCampaignRun(SegmentationCommon):
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "UPDATE crm_segment_campaign_run_member SET \"group\" = CASE "
+                'UPDATE crm_segment_campaign_run_member SET "group" = CASE '
                 "WHEN partner_id IN %s THEN 'holdout' ELSE 'treated' END "
                 "WHERE campaign_id = %s",
                 tuple(holdout.ids),
@@ -164,12 +163,8 @@ class TestCampaignRun(SegmentationCommon):
                 (False, 0.0, 0),
             ],
         )
-        self.assertEqual(
-            (campaign.treated_count, campaign.treated_converted), (4, 2)
-        )
-        self.assertEqual(
-            (campaign.holdout_count, campaign.holdout_converted), (2, 1)
-        )
+        self.assertEqual((campaign.treated_count, campaign.treated_converted), (4, 2))
+        self.assertEqual((campaign.holdout_count, campaign.holdout_converted), (2, 1))
         self.assertAlmostEqual(campaign.treated_conversion, 50.0)
         self.assertAlmostEqual(campaign.holdout_conversion, 50.0)
         self.assertAlmostEqual(campaign.conversion_uplift, 0.0)
@@ -228,8 +223,10 @@ class TestCampaignRun(SegmentationCommon):
         planned = self.env["mail.activity"].search(
             [("res_model", "=", "res.partner"), ("summary", "=", calls.name)]
         )
+        treated = self.p1 + self.p2 + self.p3 + self.p4
         self.assertEqual(
-            set(planned.mapped("res_id")), set((self.p1 + self.p2 + self.p3 + self.p4).ids)
+            set(planned.mapped("res_id")),
+            set(treated.ids),
         )
 
     def test_bad_figures_refused(self):
@@ -257,9 +254,7 @@ class TestCampaignRun(SegmentationCommon):
         partners = self.env["res.partner"].create(
             [{"name": f"More {i}"} for i in range(60)]
         )
-        self.segment.partner_domain = repr(
-            [("id", "in", (self.people + partners).ids)]
-        )
+        self.segment.partner_domain = repr([("id", "in", (self.people + partners).ids)])
         self.segment.action_compute()
         big_campaign = self._campaign()
         big = self._count_queries(
@@ -297,9 +292,9 @@ class TestCampaignRun(SegmentationCommon):
         with mute_logger("odoo.models"), self.assertRaises(AccessError):
             campaign.with_user(self.salesman).read(["name"])
         with mute_logger("odoo.models"), self.assertRaises(AccessError):
-            self.env["crm.segment.campaign.run.member"].with_user(
-                self.salesman
-            ).search([])
+            self.env["crm.segment.campaign.run.member"].with_user(self.salesman).search(
+                []
+            )
         # another company: neither the campaign nor its members
         campaign.action_split()
         Run = self.env["crm.segment.campaign.run"].with_user(self.other_user)
