@@ -37,6 +37,7 @@
         "views/crm_segment_migration_views.xml",
         "views/res_partner_views.xml",
         "views/crm_segment_campaign_run_views.xml",
+        "views/crm_contact_channel_views.xml",
         "views/menus.xml",
     ],
     "assets": {
@@ -49,5 +50,6 @@
         "demo/crm_segmentation_demo.xml",
         "demo/crm_segment_story_demo.xml",
         "demo/crm_segment_campaign_run_demo.xml",
+        "demo/crm_contact_channel_demo.xml",
     ],
 }

@@ -21,3 +21,7 @@ from . import res_partner
 from . import crm_segment_campaign_run
 from . import crm_segment_campaign_run_member
 from . import res_partner_campaign
+from . import crm_contact_channel
+from . import crm_segment_call_channel
+from . import crm_rfm_config_channel
+from . import res_users_channel

@@ -5,7 +5,7 @@ from odoo import fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     # the mailing of a measured campaign selects its treated group by it
     segment_campaign_member_ids = fields.One2many(

@@ -10,3 +10,4 @@ from . import test_roles
 from . import test_segment
 from . import test_tour
 from . import test_campaign_run
+from . import test_contact_channel

@@ -336,14 +336,17 @@ class TestRobustness(SegmentationCommon):
         return records
 
     def _guarded(self, predicate):
-        """{model: [field names]} of the addon's fields matching predicate."""
+        """{model: [field names]} of the addon's fields matching predicate.
+
+        A field a model inherits by delegation (res.users from res.partner)
+        is written by the model that stores it, whose guard checks it."""
         found = {}
         for model_name in self.env.registry:
             Model = self.env[model_name]
             names = [
                 name
                 for name, field in Model._fields.items()
-                if addon_field(field) and predicate(field)
+                if addon_field(field) and not field.inherited and predicate(field)
             ]
             if names:
                 found[model_name] = names
