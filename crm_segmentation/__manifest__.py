@@ -38,6 +38,7 @@
         "views/res_partner_views.xml",
         "views/crm_segment_campaign_run_views.xml",
         "views/crm_contact_channel_views.xml",
+        "views/crm_next_offer_views.xml",
         "views/menus.xml",
     ],
     "assets": {
@@ -51,5 +52,6 @@
         "demo/crm_segment_story_demo.xml",
         "demo/crm_segment_campaign_run_demo.xml",
         "demo/crm_contact_channel_demo.xml",
+        "demo/crm_next_offer_demo.xml",
     ],
 }

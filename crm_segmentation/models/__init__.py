@@ -25,3 +25,6 @@ from . import crm_contact_channel
 from . import crm_segment_call_channel
 from . import crm_rfm_config_channel
 from . import res_users_channel
+from . import crm_next_offer
+from . import res_partner_next_offer
+from . import crm_segment_next_offer

@@ -12,8 +12,12 @@ class CrmRfmConfig(models.Model):
     _inherit = "crm.rfm.config"  # pylint: disable=consider-merging-classes-inherited
 
     def _cron_recompute(self):
-        """The contact channels are recomputed with the scores, after them."""
+        """The contact channels and the next offers are recomputed with the
+        scores, after them."""
         res = super()._cron_recompute()
         count = self.env["res.partner"]._recompute_contact_channels()
         _logger.info("Contact channels recomputed for %s partners", count)
+        companies = self.env["res.company"].search([])
+        count = self.env["crm.next.offer"]._recompute(companies)
+        _logger.info("%s next offers computed", count)
         return res

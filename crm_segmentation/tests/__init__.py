@@ -11,3 +11,4 @@ from . import test_segment
 from . import test_tour
 from . import test_campaign_run
 from . import test_contact_channel
+from . import test_next_offer

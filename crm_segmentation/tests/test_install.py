@@ -84,6 +84,10 @@ MENUS = {
         "parent": "crm_segmentation.segmentation_menu",
         "groups": [],
     },
+    "crm_segmentation.crm_next_offer_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [],
+    },
     "crm_segmentation.crm_rfm_config_menu": {
         "parent": "crm_segmentation.segmentation_menu",
         "groups": [

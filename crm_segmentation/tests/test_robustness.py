@@ -315,6 +315,19 @@ class TestRobustness(SegmentationCommon):
             {"name": "Robust campaign", "segment_id": seg.id}
         )
         run.action_split()
+        offer = (
+            self.env["crm.next.offer"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.partner_a.id,
+                    "company_id": self.company.id,
+                    "categ_id": self.category.id,
+                    "rank": 1,
+                    "lift": 1.5,
+                }
+            )
+        )
         records = {
             "crm.segment": seg,
             "crm.rfm.class": self.env["crm.rfm.class"].create({"name": "Sweep"}),
@@ -330,6 +343,7 @@ class TestRobustness(SegmentationCommon):
             "res.partner": self.partner_e,
             "crm.segment.campaign.run": run,
             "crm.segment.campaign.run.member": run.member_ids[:1],
+            "crm.next.offer": offer,
         }
         for model, record in records.items():
             self.assertEqual(len(record), 1, model)
