@@ -372,8 +372,9 @@ class CrmSegmentCampaignRun(models.Model):
 
     @api.model
     def _demo_populate(self, seed=11):
-        """A sent campaign on the Spanish-speaking customers, six weeks ago,
-        with some of the treated members answering it with an order."""
+        """A sent campaign on the Spanish-speaking customers, a year ago (when
+        the demo customers bought little), some of the treated members
+        answering it with an order."""
         segment = self.env["crm.segment"].search(
             [
                 ("name", "=", "Spanish-speaking Customers"),
@@ -396,10 +397,10 @@ class CrmSegmentCampaignRun(models.Model):
                 "name": "Spring offer calls",
                 "segment_id": segment.id,
                 "channel": "call",
-                "send_date": today - timedelta(days=45),
+                "send_date": today - timedelta(days=400),
                 "window_days": 30,
                 "holdout_percent": 20.0,
-                "cost": 450.0,
+                "cost": 3500.0,
             }
         )
         campaign.action_split()
@@ -407,7 +408,7 @@ class CrmSegmentCampaignRun(models.Model):
         campaign.sudo().state = "sent"
         rng = random.Random(seed)
         answered = [
-            partner for partner in campaign._treated_partners() if rng.random() < 0.2
+            partner for partner in campaign._treated_partners() if rng.random() < 0.12
         ]
         moves = self.env["account.move"].create(
             [
@@ -422,7 +423,7 @@ class CrmSegmentCampaignRun(models.Model):
                             {
                                 "product_id": product.id,
                                 "quantity": 1,
-                                "price_unit": round(rng.uniform(150, 900), 2),
+                                "price_unit": round(rng.uniform(300, 1500), 2),
                                 "tax_ids": [Command.clear()],
                             }
                         )
