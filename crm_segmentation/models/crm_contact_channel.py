@@ -42,7 +42,7 @@ class ResPartner(models.Model):
 
     contact_email_count = fields.Integer("E-mail Contacts", readonly=True)
     contact_phone_count = fields.Integer("Phone Contacts", readonly=True)
-    contact_meeting_count = fields.Integer("Meetings", readonly=True)
+    contact_meeting_count = fields.Integer("Meeting Contacts", readonly=True)
     contact_portal_count = fields.Integer("Portal Visits", readonly=True)
     contact_ticket_count = fields.Integer("Tickets", readonly=True)
     preferred_contact_channel = fields.Selection(
