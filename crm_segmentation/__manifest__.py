@@ -36,6 +36,9 @@
         "views/crm_segment_snapshot_views.xml",
         "views/crm_segment_migration_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_segment_campaign_run_views.xml",
+        "views/crm_contact_channel_views.xml",
+        "views/crm_next_offer_views.xml",
         "views/menus.xml",
         "views/crm_rfm_transition_views.xml",
         "security/crm_rfm_transition_rules.xml",
@@ -53,5 +56,8 @@
         "demo/crm_segmentation_demo.xml",
         "demo/crm_segment_story_demo.xml",
         "demo/crm_rfm_prediction_demo.xml",
+        "demo/crm_segment_campaign_run_demo.xml",
+        "demo/crm_contact_channel_demo.xml",
+        "demo/crm_next_offer_demo.xml",
     ],
 }

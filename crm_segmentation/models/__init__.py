@@ -22,3 +22,13 @@ from . import crm_rfm_transition
 from . import crm_rfm_prediction_demo
 from . import crm_customer_value
 from . import crm_customer_month
+from . import crm_segment_campaign_run
+from . import crm_segment_campaign_run_member
+from . import res_partner_campaign
+from . import crm_contact_channel
+from . import crm_segment_call_channel
+from . import crm_rfm_config_channel
+from . import res_users_channel
+from . import crm_next_offer
+from . import res_partner_next_offer
+from . import crm_segment_next_offer

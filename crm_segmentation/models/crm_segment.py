@@ -28,6 +28,7 @@ COSMETIC_FIELDS = frozenset(
         "call_activity_type_id",
         "call_summary",
         "apply_tag_id",
+        "call_phone_preferred_only",
     }
 )
 

@@ -269,6 +269,22 @@ class CrmSegment(models.Model):
     def action_create_call_list(self):
         """One activity per member: its salesperson, else round-robin."""
         self.ensure_one()
+        activities = self._plan_call_activities(self.member_ids.partner_id)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(count)s call activities planned.", count=len(activities)
+                ),
+            },
+        }
+
+    def _plan_call_activities(self, partners, summary=None):
+        """One call activity per partner (members, or a campaign's treated
+        group): its salesperson, else round-robin over the call team."""
+        self.ensure_one()
         activity_type = self.call_activity_type_id or self.env.ref(
             "mail.mail_activity_data_call"
         )
@@ -278,7 +294,7 @@ class CrmSegment(models.Model):
         vals = []
         missing = []
         turn = 0
-        for partner in self.member_ids.partner_id:
+        for partner in partners:
             user = partner.user_id
             if not user or not user.active or user.share:
                 if not team_users:
@@ -291,7 +307,7 @@ class CrmSegment(models.Model):
                     "res_model_id": model_id,
                     "res_id": partner.id,
                     "activity_type_id": activity_type.id,
-                    "summary": self.call_summary or self.name,
+                    "summary": summary or self.call_summary or self.name,
                     "user_id": user.id,
                     "date_deadline": today,
                 }
@@ -304,17 +320,7 @@ class CrmSegment(models.Model):
                     names=", ".join(missing[:50]),
                 )
             )
-        activities = self.env["mail.activity"].create(vals)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s call activities planned.", count=len(activities)
-                ),
-            },
-        }
+        return self.env["mail.activity"].create(vals)
 
     def action_apply_tag(self):
         self.ensure_one()

@@ -12,3 +12,6 @@ from . import test_tour
 from . import test_rfm_transition
 from . import test_customer_value
 from . import test_customer_month
+from . import test_campaign_run
+from . import test_contact_channel
+from . import test_next_offer

@@ -87,6 +87,23 @@ class TestFiniteValues(SegmentationCommon):
         cls.lead = cls.env["crm.lead"].create(
             {"name": "Finite lead", "partner_id": cls.partner_a.id}
         )
+        cls.campaign_run = cls.env["crm.segment.campaign.run"].create(
+            {"name": "Finite campaign", "segment_id": cls.segment.id}
+        )
+        cls.campaign_run.action_split()
+        cls.next_offer = (
+            cls.env["crm.next.offer"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": cls.partner_a.id,
+                    "company_id": cls.company.id,
+                    "categ_id": cls.category.id,
+                    "rank": 1,
+                    "lift": 1.5,
+                }
+            )
+        )
         cls.invoices_a = cls.env["account.move"].search(
             [("partner_id", "=", cls.partner_a.id), ("state", "=", "posted")]
         )
@@ -108,6 +125,9 @@ class TestFiniteValues(SegmentationCommon):
             "res.partner": self.partner_a,
             "account.move": self.invoices_a,
             "account.move.line": self.invoices_a.line_ids,
+            "crm.segment.campaign.run": self.campaign_run,
+            "crm.segment.campaign.run.member": self.campaign_run.member_ids,
+            "crm.next.offer": self.next_offer,
         }
 
     def _addon_models(self):

@@ -76,6 +76,18 @@ MENUS = {
         "parent": "crm_segmentation.segmentation_menu",
         "groups": [],
     },
+    "crm_segmentation.crm_segment_campaign_run_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [],
+    },
+    "crm_segmentation.crm_segment_campaign_run_member_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [],
+    },
+    "crm_segmentation.crm_next_offer_menu": {
+        "parent": "crm_segmentation.segmentation_menu",
+        "groups": [],
+    },
     "crm_segmentation.crm_rfm_config_menu": {
         "parent": "crm_segmentation.segmentation_menu",
         "groups": [
