@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from measure_offer import OFFER_ROWS
+
 META_KEY = "crm_bench.meta"
 KPI_AGGREGATES = [
     "lead_count:sum",
@@ -945,6 +947,7 @@ ROWS = {
     "churn": (prep_prediction, ours_prediction, prep_prediction, ref_prediction, None),
     "margin": (prep_margin, ours_margin, prep_margin, ref_margin, None),
     "facts": (prep_facts, ours_facts, prep_facts, ref_facts, None),
+    **OFFER_ROWS,
 }
 
 

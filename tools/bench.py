@@ -43,6 +43,7 @@ ROW_NAMES = [
     "churn",
     "margin",
     "facts",
+    "next_offer",
 ]
 SCREEN_GOAL = 1.2  # the suite adds at most 20% to a core screen's server time
 # row -> (title, ratio goal, size the goal is judged at, extra condition)
@@ -82,13 +83,14 @@ GOALS.update(
         "churn": ("7a transition matrix, churn risk and CLV (vs hand SQL)", 2.0, "M"),
         "margin": ("7b historical margin per customer (vs one SQL)", 2.0, "M"),
         "facts": ("7c customer x month facts at a cut-off (vs one SQL)", 2.0, "M"),
+        "next_offer": ("7d next offer, all customers (vs one SQL)", 2.0, "M"),
     }
 )
 # what each row's cost should grow with, for the scaling slope
 DRIVER = {"rfm": 1, "segment": 0, "routing": 2, "pricing": 1, "kpi": 3}
 # a screen reads one page: its cost should not grow with the leads at all
 DRIVER.update(dict.fromkeys(ROW_NAMES[5:], 2))
-DRIVER.update({"churn": 0, "margin": 1, "facts": 1})
+DRIVER.update({"churn": 0, "margin": 1, "facts": 1, "next_offer": 1})
 SLOPE_GOAL = 1.1
 MET = {True: "yes", False: "NO", None: "-"}
 QUERY_GROWTH = 1.25  # queries on all the work / on a tenth of it, at most
