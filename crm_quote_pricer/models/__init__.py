@@ -12,7 +12,9 @@ from . import sale_order
 from . import sale_order_authority
 from . import sale_order_approval
 from . import sale_order_fulfilment
+from . import sale_order_progress
 from . import crm_lead
+from . import crm_lead_progress
 from . import mrp_production
 from . import account_move
 from . import report_saleorder

@@ -10,3 +10,4 @@ from . import test_lead_production
 from . import test_tour
 from . import test_views
 from . import test_finite_values
+from . import test_progress
