@@ -7,6 +7,7 @@ from odoo import api, fields, models
 
 
 class CrmLead(models.Model):
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "crm.lead"
 
     pricer_progress_html = fields.Html(

@@ -13,6 +13,7 @@ MO_OPEN = ("draft", "confirmed", "progress", "to_close")
 
 
 class SaleOrder(models.Model):
+    # pylint: disable=consider-merging-classes-inherited
     """What production and billing did with a confirmed order, for sales.
 
     The summary reads manufacturing orders and invoices as superuser: it
@@ -75,17 +76,14 @@ class SaleOrder(models.Model):
         """{order id: [(name, state, date_start, date_finished)]} in one query."""
         # sudo: the names, states and dates of this order's own MOs, for a
         # summary of the order; salespeople and billing may lack MRP rights
-        rows = (
-            self.env["mrp.production"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("pricer_sale_order_id", "in", self.ids),
-                    ("state", "!=", "cancel"),
-                ],
-                ["name", "state", "date_start", "date_finished", "pricer_sale_order_id"],
-                order="date_start, id",
-            )
+        productions = self.env["mrp.production"].sudo()
+        rows = productions.search_fetch(
+            [
+                ("pricer_sale_order_id", "in", self.ids),
+                ("state", "!=", "cancel"),
+            ],
+            ["name", "state", "date_start", "date_finished", "pricer_sale_order_id"],
+            order="date_start, id",
         )
         found = defaultdict(list)
         for production in rows:
@@ -123,11 +121,15 @@ class SaleOrder(models.Model):
         # sudo: the amounts of this order's own invoices, for its summary;
         # production users may not read invoices
         billing = {order.id: order._pricer_billing() for order in orders.sudo()}
-        mo_states = dict(self._fields["pricer_mo_state"]._description_selection(self.env))
+        mo_states = dict(
+            self._fields["pricer_mo_state"]._description_selection(self.env)
+        )
         for order in self:
             mos = productions.get(order.id, [])
             invoiced, paid = billing.get(order.id, (0.0, 0.0))
-            ends = [end for _name, state, _start, end in mos if state in MO_OPEN and end]
+            ends = [
+                end for _name, state, _start, end in mos if state in MO_OPEN and end
+            ]
             order.pricer_mo_state = order._pricer_mo_state(mos)
             order.pricer_mo_date_planned = max(ends) if ends else False
             order.pricer_mo_late = bool(
@@ -175,7 +177,9 @@ class SaleOrder(models.Model):
         production_states = dict(
             env["mrp.production"]._fields["state"]._description_selection(env)
         )
-        delivery_states = dict(self._fields["delivery_status"]._description_selection(env))
+        delivery_states = dict(
+            self._fields["delivery_status"]._description_selection(env)
+        )
         mo_cells = (
             Markup("<br/>").join(
                 Markup("%s: %s, %s") % (name, production_states.get(state, state), when)
@@ -209,7 +213,8 @@ class SaleOrder(models.Model):
             env._("Manufacturing"),
             mo_cells,
             env._("Delivery"),
-            delivery_states.get(self.delivery_status, "") or env._("Nothing to deliver"),
+            delivery_states.get(self.delivery_status, "")
+            or env._("Nothing to deliver"),
             env._("Invoiced"),
             money(self.pricer_amount_invoiced),
             env._("Paid"),
