@@ -11,3 +11,4 @@ from . import test_tour
 from . import test_views
 from . import test_finite_values
 from . import test_progress
+from . import test_late_activity
