@@ -12,3 +12,4 @@ from . import test_views
 from . import test_finite_values
 from . import test_progress
 from . import test_late_activity
+from . import test_invoice_plan
