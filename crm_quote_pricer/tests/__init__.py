@@ -13,3 +13,4 @@ from . import test_finite_values
 from . import test_progress
 from . import test_late_activity
 from . import test_invoice_plan
+from . import test_tour_progress
