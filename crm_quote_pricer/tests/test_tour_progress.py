@@ -3,7 +3,7 @@
 
 from datetime import datetime
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import make_mto_product
 
@@ -61,4 +61,64 @@ class TestTourProgress(HttpCase):
             f"/odoo/action-sale.action_orders/{order.id}",
             "crm_quote_pricer_progress_order_tour",
             login="tour_progress_sales",
+        )
+
+    def test_billing_sees_the_milestone_draft(self):
+        env = self.env
+        if not env.company.chart_template:
+            env["account.chart.template"].try_loading(
+                "generic_coa", company=env.company, install_demo=False
+            )
+        component, machine = make_mto_product(
+            env,
+            "Plan tour press",
+            "Plan tour tube",
+            list_price=1000.0,
+            standard_price=500.0,
+            invoice_policy="delivery",
+            taxes_id=[(6, 0, [])],
+        )
+        env["crm.quote.price.rule"].create(
+            {
+                "name": "Plan tour",
+                "method": "list_discount",
+                "percent": 5.0,
+                "down_payment_percent": 30.0,
+            }
+        )
+        salesman = new_test_user(
+            env, login="tour_plan_sales", groups="sales_team.group_sale_salesman"
+        )
+        new_test_user(
+            env, login="tour_plan_billing", groups="account.group_account_invoice"
+        )
+        env["crm.quote.authority"].create(
+            {"user_id": salesman.id, "max_discount": 10.0, "min_margin": 0.0}
+        )
+        partner = env["res.partner"].create({"name": "Plan Tour Customer"})
+        order = env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "user_id": salesman.id,
+                "order_line": [
+                    (0, 0, {"product_id": machine.id, "product_uom_qty": 2})
+                ],
+            }
+        )
+        order = order.with_user(salesman)
+        order.action_pricer_price()
+        order.pricer_production_share = 40.0
+        order.action_confirm()
+        stock = env.ref("stock.stock_location_stock")
+        env["stock.quant"]._update_available_quantity(component, stock, 10)
+        production = order.sudo().mrp_production_ids
+        production.action_assign()
+        form = Form(production)
+        form.qty_producing = production.product_qty
+        form.save().button_mark_done()
+        self.assertEqual(len(order.sudo().invoice_ids), 2)
+        self.start_tour(
+            "/odoo/action-crm_quote_pricer.account_move_action_pricer_to_invoice",
+            "crm_quote_pricer_milestone_billing_tour",
+            login="tour_plan_billing",
         )

@@ -54,3 +54,27 @@ registry.category("web_tour.tours").add("crm_quote_pricer_progress_order_tour", 
         },
     ],
 });
+
+registry.category("web_tour.tours").add("crm_quote_pricer_milestone_billing_tour", {
+    steps: () => [
+        {
+            content: "Billing's list shows the quote of each draft",
+            trigger: ".o_list_view th[data-name='pricer_sale_order_id']",
+        },
+        {
+            content: "The down payment drafted at confirmation is there",
+            trigger:
+                ".o_list_view .o_data_row:contains('Plan Tour Customer'):contains('570.00')",
+        },
+        {
+            content: "Open the production-done share",
+            trigger:
+                ".o_list_view .o_data_row:contains('Plan Tour Customer'):contains('760.00') td[name='invoice_partner_display_name']",
+            run: "click",
+        },
+        {
+            content: "Billing may post it",
+            trigger: ".o_form_view button[name='action_post']",
+        },
+    ],
+});
