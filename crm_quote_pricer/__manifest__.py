@@ -27,6 +27,7 @@
         "security/crm_quote_pricer_rules.xml",
         "data/tier_definition_data.xml",
         "data/res_groups_data.xml",
+        "data/ir_cron_data.xml",
         "views/crm_quote_price_rule_views.xml",
         "views/crm_quote_authority_views.xml",
         "views/sale_order_views.xml",
@@ -35,6 +36,7 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
         "report/sale_order_report.xml",
+        "views/sale_portal_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -39,7 +39,13 @@ LINE_ENGINE = frozenset(
     }
 )
 # bookkeeping of the invoicing plan, written by the confirmation only
-ORDER_BOOKKEEPING = frozenset({"pricer_down_payment_invoiced"})
+ORDER_BOOKKEEPING = frozenset(
+    {
+        "pricer_down_payment_invoiced",
+        "pricer_production_invoiced",
+        "pricer_delivery_invoiced",
+    }
+)
 # set by the invoicing plan only
 MOVE_BOOKKEEPING = frozenset({"pricer_sale_order_id"})
 # Odoo's own: payment transactions are written by the payment flow, and

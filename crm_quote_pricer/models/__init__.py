@@ -12,8 +12,15 @@ from . import sale_order
 from . import sale_order_authority
 from . import sale_order_approval
 from . import sale_order_fulfilment
+from . import sale_order_progress
+from . import sale_order_late
+from . import sale_order_invoice_plan
 from . import crm_lead
+from . import crm_lead_progress
 from . import mrp_production
+from . import mrp_production_late
+from . import mrp_production_plan
+from . import stock_picking
 from . import account_move
 from . import report_saleorder
 from . import tier_review

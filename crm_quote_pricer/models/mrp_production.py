@@ -4,8 +4,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-# computed from the order that launched the MO; never set by hand
-BOOKKEEPING = ("pricer_sale_order_id", "pricer_partner_id")
+# computed from the order that launched the MO, or kept by the late-plan
+# to-do (mrp_production_late.py); never set by hand
+BOOKKEEPING = ("pricer_sale_order_id", "pricer_partner_id", "pricer_late_activity_id")
 
 
 class MrpProduction(models.Model):

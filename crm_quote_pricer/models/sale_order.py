@@ -20,7 +20,11 @@ ORDER_PRICING_FIELDS = (
     "fiscal_position_id",
 )
 # written by the confirmation's invoicing plan only
-ORDER_BOOKKEEPING = ("pricer_down_payment_invoiced",)
+ORDER_BOOKKEEPING = (
+    "pricer_down_payment_invoiced",
+    "pricer_production_invoiced",
+    "pricer_delivery_invoiced",
+)
 
 
 class SaleOrder(models.Model):

@@ -10,3 +10,7 @@ from . import test_lead_production
 from . import test_tour
 from . import test_views
 from . import test_finite_values
+from . import test_progress
+from . import test_late_activity
+from . import test_invoice_plan
+from . import test_tour_progress
