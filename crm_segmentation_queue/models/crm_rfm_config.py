@@ -9,7 +9,7 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.queue_job.delay import chain, group
+from odoo.addons.queue_job.delay import group
 from odoo.addons.queue_job.exception import RetryableJobError
 
 _logger = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ class CrmRfmConfig(models.Model):
             )
             upper = ranges[-1][1] if ranges else 0
             finish = config.delayable(
-                description=self.env._("RFM scores and classes")
+                description=self.env._("RFM scores and classes"), priority=20
             )._queue_rfm_finish(run, upper)
             chunks = [
                 config.delayable(
@@ -104,10 +104,11 @@ class CrmRfmConfig(models.Model):
                 )._queue_rfm_chunk(run, lower, high)
                 for lower, high in ranges
             ]
-            if chunks:
-                chain(group(*chunks), finish).delay()
-            else:
-                finish.delay()
+            # one graph without edges: a finish job depending on every chunk
+            # makes the chunks that end together all update it at once, and
+            # queue_job logs the losers' serialization failures as errors;
+            # the finish job waits for the chunks itself instead
+            group(*chunks, finish).delay()
             # sudo: run bookkeeping (a read-only field)
             run.sudo().graph_uuid = finish._generated_job.graph_uuid
             runs |= run
@@ -125,6 +126,7 @@ class CrmRfmConfig(models.Model):
     def _queue_rfm_finish(self, run, upper):
         """The last job: scores and classes from the stored metrics."""
         self.ensure_one()
+        run._wait_chunks()
         self.env.flush_all()
         try:
             with self.env.cr.savepoint(flush=False):

@@ -4,7 +4,7 @@
 from odoo import models
 from odoo.exceptions import UserError
 
-from odoo.addons.queue_job.delay import chain, group
+from odoo.addons.queue_job.delay import group
 from odoo.addons.queue_job.exception import RetryableJobError
 
 
@@ -39,18 +39,18 @@ class CrmSegment(models.Model):
                 }
             )
             finish = run.delayable(
-                description=self.env._("Close the segment run")
+                description=self.env._("Close the segment run"), priority=20
             )._queue_finish_segments()
-            chain(
-                group(
-                    *(
-                        segment.delayable(
-                            description=self.env._(
-                                "Members of %(segment)s", segment=segment.name
-                            )
-                        )._queue_segment_chunk(run)
-                        for segment in company_segments
-                    )
+            # one graph without edges: the finish job waits for the chunks
+            # (see crm.rfm.config.action_recompute_queue)
+            group(
+                *(
+                    segment.delayable(
+                        description=self.env._(
+                            "Members of %(segment)s", segment=segment.name
+                        )
+                    )._queue_segment_chunk(run)
+                    for segment in company_segments
                 ),
                 finish,
             ).delay()

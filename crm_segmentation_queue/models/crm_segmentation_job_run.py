@@ -97,6 +97,18 @@ class CrmSegmentationJobRun(models.Model):
                 seconds=10,
             )
 
+    def _wait_chunks(self):
+        """The finish job runs once every chunk is done: until then it is
+        put back in the queue (without counting as a retry)."""
+        self.ensure_one()
+        self.invalidate_recordset(["chunk_done"])
+        if self.chunk_done < self.chunk_total:
+            raise RetryableJobError(
+                f"run {self.id}: {self.chunk_done} of {self.chunk_total} chunks done",
+                seconds=2,
+                ignore_retry=True,
+            )
+
     def _mark_done(self, count):
         """The run's last job: done, and the user who started it is told."""
         self.ensure_one()
@@ -121,6 +133,7 @@ class CrmSegmentationJobRun(models.Model):
     def _queue_finish_segments(self):
         """Finish job of a segment run: the members of its segments."""
         self.ensure_one()
+        self._wait_chunks()
         self._mark_done(sum(self.segment_ids.mapped("member_count")))
         return f"{len(self.segment_ids)} segments"
 
