@@ -211,6 +211,19 @@ class CrmRfmConfig(models.Model):
         upper, count = bound
         if not count:
             return 0
+        self._recompute_range(self.run_cursor, upper)
+        # sudo: run bookkeeping, as in _recompute_start
+        self.sudo().with_context(tracking_disable=True).write(
+            {"run_cursor": upper, "run_done": self.run_done + count}
+        )
+        return count
+
+    def _recompute_range(self, lower, upper):
+        """Store the raw metrics of the customers whose id is in (lower,
+        upper]. Idempotent: run again, it writes nothing; each batch of the
+        cron is one range, and so is each job of crm_segmentation_queue."""
+        self.ensure_one()
+        self.env.flush_all()
         # One statement per batch: the batch's customers whose metrics
         # changed are updated, new ones inserted, and scores in the batch's id
         # range whose customer has no invoice left are deleted. Unchanged rows
@@ -299,15 +312,10 @@ class CrmRfmConfig(models.Model):
                 uid=self.env.uid,
                 amount=finite_sql(SQL("m.amount_untaxed_signed")),
                 filter=self._invoice_filter(),
-                cursor=self.run_cursor,
+                cursor=lower,
                 upper=upper,
             )
         )
-        # sudo: run bookkeeping, as in _recompute_start
-        self.sudo().with_context(tracking_disable=True).write(
-            {"run_cursor": upper, "run_done": self.run_done + count}
-        )
-        return count
 
     def _recompute_finish(self):
         """Drop customers without invoices any more, score and class the rest."""

@@ -92,12 +92,13 @@ class MultiWorkerTask(Task):
         )
 
 
-def serve_prefork(task, args, label, serve):
+def serve_prefork(task, args, label, serve, name="server"):
     """Serve ``task.db`` in prefork mode with ``args`` (workers, replica...);
     once it answers (the check ``label``), call ``serve(url, log,
-    gevent_port)``; stop it. Returns the server's log file."""
+    gevent_port)``; stop it. Returns the server's log file (``name``: one
+    per server when a step starts several)."""
     port, gevent_port = free_port(), free_port()
-    log = LOCAL / "logs" / f"{task.db}-server.log"
+    log = LOCAL / "logs" / f"{task.db}-{name}.log"
     cmd = task.odoo.prefork_cmd(
         *("-d", task.db, "--db-filter", f"^{re.escape(task.db)}$"),
         *("--http-port", str(port), "--gevent-port", str(gevent_port)),

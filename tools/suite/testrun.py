@@ -16,6 +16,7 @@ from .odoo import prepare
 from .replica import ReplicaTask
 from .runs import OdooRun
 from .tasks import Gate, PytestTask, UninstallTask, UpgradeTask
+from .twonode import TwoNodeTask
 
 
 def suite_tasks(odoo, prefix, demo_gate, all_gate, steps):
@@ -30,6 +31,8 @@ def suite_tasks(odoo, prefix, demo_gate, all_gate, steps):
         demo_tasks.append(ReplicaTask(odoo, f"{prefix}rep", demo_gate))
     if "loadtest" in steps:
         demo_tasks.append(LoadTestTask(odoo, f"{prefix}load", demo_gate))
+    if "twonode" in steps:
+        demo_tasks.append(TwoNodeTask(odoo, f"{prefix}jobs", demo_gate))
     if "upgrade" in steps:
         demo_tasks.append(UpgradeTask(odoo, f"{prefix}demo", demo_gate))
     if "uninstall" in steps:
@@ -66,6 +69,7 @@ STEPS = (
     "multiworker",
     "replica",
     "loadtest",
+    "twonode",
     "upgrade",
     "peers",
     "bare",
@@ -134,7 +138,8 @@ def cmd_test(args):
     say(
         f"odoo tests: {len(runs)} fresh databases (demo install, each addon "
         "alone, then all four); on the demo database: upgrade, multi-worker "
-        "story, reports on a read replica, all roles at once (load test); on "
+        "story, reports on a read replica, all roles at once (load test), "
+        "batch jobs shared by two nodes; on "
         "copies of the all-four one: uninstall and reinstall of each addon, "
         f"host modules' own tests; the bare-machine check; {jobs} at a time"
     )
