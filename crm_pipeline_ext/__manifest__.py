@@ -38,6 +38,7 @@
         "views/crm_win_loss_report_views.xml",
         "views/crm_forecast_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_lead_probability_views.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -49,5 +50,6 @@
         "demo/crm_pipeline_ext_demo.xml",
         "demo/crm_pipeline_story_demo.xml",
         "demo/crm_win_loss_demo.xml",
+        "demo/crm_stage_probability_demo.xml",
     ],
 }

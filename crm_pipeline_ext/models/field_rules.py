@@ -32,6 +32,8 @@ CAPS = {
     ("crm.stage", "expected_days"): 36500,
     # a competitor's price: a typo of a few digits, not a real offer, beyond
     ("crm.lead.competitor", "price"): 1e12,
+    # a percentage
+    ("crm.stage", "probability"): 100,
 }
 
 

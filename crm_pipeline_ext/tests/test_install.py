@@ -99,6 +99,10 @@ MENUS = {
         "parent": "crm_pipeline_ext.territory_menu",
         "groups": [],
     },
+    "crm_pipeline_ext.crm_lead_menu_weighted_pipeline": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
 }
 
 # Groups the administrator holds from install.
