@@ -14,7 +14,7 @@ from .numeric_guard import FiniteFloat
 
 
 class CrmStage(models.Model):
-    _inherit = "crm.stage"
+    _inherit = "crm.stage"  # pylint: disable=consider-merging-classes-inherited
 
     probability = FiniteFloat(
         string="Probability (%)",
@@ -62,7 +62,7 @@ class CrmStage(models.Model):
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
 
     stage_probability = FiniteFloat(
         related="stage_id.probability", string="Stage Probability (%)"

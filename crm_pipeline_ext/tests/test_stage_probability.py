@@ -99,7 +99,9 @@ class TestStageProbability(PipelineCommon):
         self.assertIn("1", result["params"]["message"])
         # the action is offered to managers only
         action = self.env.ref("crm_pipeline_ext.crm_stage_action_apply_probability")
-        self.assertEqual(action.group_ids, self.env.ref("sales_team.group_sale_manager"))
+        self.assertEqual(
+            action.group_ids, self.env.ref("sales_team.group_sale_manager")
+        )
 
     def test_bad_probabilities_refused(self):
         stage = self.stage_qualified.with_user(self.manager)
@@ -153,7 +155,10 @@ class TestStageProbability(PipelineCommon):
 
         self.assertEqual(
             rows(self.manager),
-            {("January 2027", "Salesman"): 250.0, ("February 2027", "Salesman Two"): 200.0},
+            {
+                ("January 2027", "Salesman"): 250.0,
+                ("February 2027", "Salesman Two"): 200.0,
+            },
         )
         self.assertEqual(rows(self.salesman), {("January 2027", "Salesman"): 250.0})
         # another company's user: their own company's pipeline only
@@ -162,7 +167,11 @@ class TestStageProbability(PipelineCommon):
     def test_query_count_does_not_grow(self):
         leads = self.env["crm.lead"].create(
             [
-                {"name": f"P q{i}", "type": "opportunity", "stage_id": self.stage_new.id}
+                {
+                    "name": f"P q{i}",
+                    "type": "opportunity",
+                    "stage_id": self.stage_new.id,
+                }
                 for i in range(20)
             ]
         )
