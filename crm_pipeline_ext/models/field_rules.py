@@ -34,6 +34,10 @@ CAPS = {
     ("crm.lead.competitor", "price"): 1e12,
     # a percentage
     ("crm.stage", "probability"): 100,
+    # amounts a user types: beyond, a typo of a few digits
+    ("crm.sales.target", "target_won_revenue"): 1e12,
+    ("crm.sales.target", "target_invoiced_revenue"): 1e12,
+    ("crm.sales.target", "target_margin"): 1e12,
 }
 
 

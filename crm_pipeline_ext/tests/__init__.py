@@ -21,3 +21,4 @@ from . import test_lost_reason
 from . import test_competitor
 from . import test_win_loss_report
 from . import test_stage_probability
+from . import test_sales_target

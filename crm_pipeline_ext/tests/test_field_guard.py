@@ -94,6 +94,11 @@ class TestFieldGuard(PipelineCommon):
                 self.bypasser,
                 {"reason": "Swept"},
             ),
+            "crm.sales.target": (
+                {"user_id": self.salesman2.id, "date_from": "2027-03-01"},
+                self.manager,
+                {"target_won_revenue": 5000},
+            ),
         }
 
     def _record(self, model):

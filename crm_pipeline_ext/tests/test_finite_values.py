@@ -82,6 +82,14 @@ class TestFiniteValues(TerritoryCommon):
                 "outcome": "won_us",
             }
         )
+        cls.target = cls.env["crm.sales.target"].create(
+            {
+                "user_id": cls.salesman.id,
+                "team_id": cls.team.id,
+                "date_from": cls.won.date_closed.date(),
+                "target_won_revenue": 3000,
+            }
+        )
         cls.env.flush_all()
         # the records swept, per model; other models take any record
         cls.records = {
@@ -164,6 +172,7 @@ class TestFiniteValues(TerritoryCommon):
             "crm.lead.stage.history",
             "crm.lead.competitor",
             "crm.win.loss.report",
+            "crm.sales.target",
         ):
             self.assertIn(expected, models)
         self.env["crm.forecast.snapshot"]._cron_freeze_forecast()

@@ -103,6 +103,10 @@ MENUS = {
         "parent": "crm_pipeline_ext.sales_force_menu",
         "groups": [],
     },
+    "crm_pipeline_ext.crm_sales_target_menu": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
 }
 
 # Groups the administrator holds from install.
