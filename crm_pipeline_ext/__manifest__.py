@@ -24,6 +24,7 @@
         "security/ir.model.access.csv",
         "security/crm_pipeline_ext_rules.xml",
         "security/crm_sales_target_rules.xml",
+        "security/crm_forecast_submission_rules.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "views/menus.xml",
@@ -41,6 +42,7 @@
         "views/res_config_settings_views.xml",
         "views/crm_lead_probability_views.xml",
         "views/crm_sales_target_views.xml",
+        "views/crm_forecast_submission_views.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -54,5 +56,6 @@
         "demo/crm_win_loss_demo.xml",
         "demo/crm_stage_probability_demo.xml",
         "demo/crm_sales_target_demo.xml",
+        "demo/crm_forecast_submission_demo.xml",
     ],
 }

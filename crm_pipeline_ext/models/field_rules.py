@@ -38,6 +38,8 @@ CAPS = {
     ("crm.sales.target", "target_won_revenue"): 1e12,
     ("crm.sales.target", "target_invoiced_revenue"): 1e12,
     ("crm.sales.target", "target_margin"): 1e12,
+    ("crm.forecast.submission", "commit_amount"): 1e12,
+    ("crm.forecast.submission", "best_case_amount"): 1e12,
 }
 
 

@@ -99,6 +99,11 @@ class TestFieldGuard(PipelineCommon):
                 self.manager,
                 {"target_won_revenue": 5000},
             ),
+            "crm.forecast.submission": (
+                {"date_from": "2027-03-01", "best_case_amount": 1e12},
+                self.salesman,
+                {"commit_amount": 100},
+            ),
         }
 
     def _record(self, model):

@@ -107,6 +107,14 @@ MENUS = {
         "parent": "crm_pipeline_ext.sales_force_menu",
         "groups": [],
     },
+    "crm_pipeline_ext.crm_forecast_submission_menu": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
+    "crm_pipeline_ext.crm_forecast_submission_menu_accuracy": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
 }
 
 # Groups the administrator holds from install.
