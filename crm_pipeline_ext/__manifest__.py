@@ -43,6 +43,7 @@
         "views/crm_lead_probability_views.xml",
         "views/crm_sales_target_views.xml",
         "views/crm_forecast_submission_views.xml",
+        "views/crm_stage_probability_update_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

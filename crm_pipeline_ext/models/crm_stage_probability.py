@@ -33,9 +33,9 @@ class CrmStage(models.Model):
         "The probability of a stage is between 0 and 100.",
     )
 
-    def action_apply_stage_probability(self):
+    def _apply_stage_probability(self):
         """The mass update: the open opportunities of these stages (those the
-        user may write) take the stage's probability."""
+        user may write) take the stage's probability; returns them."""
         updated = self.env["crm.lead"]
         for stage in self.filtered("on_change"):
             leads = self.env["crm.lead"].search(
@@ -47,18 +47,7 @@ class CrmStage(models.Model):
             )
             leads.write({"probability": stage.probability})
             updated |= leads
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s opportunities now have their stage's probability.",
-                    count=len(updated),
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return updated
 
 
 class CrmLead(models.Model):

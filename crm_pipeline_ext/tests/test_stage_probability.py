@@ -86,19 +86,40 @@ class TestStageProbability(PipelineCommon):
             [(self.lead.id, self.lead_other.id, self.lead_company2.id)],
         )
         self.env.invalidate_all()
-        # a salesperson's update reaches only what they may write: their own
-        self.stage_qualified.with_user(self.salesman).action_apply_stage_probability()
+        # the wizard is a manager's: a salesperson cannot open or run it
+        Wizard = self.env["crm.stage.probability.update"]
+        with self.assertRaises(AccessError):
+            Wizard.with_user(self.salesman).create(
+                {"stage_ids": [(6, 0, self.stage_qualified.ids)]}
+            )
+        wizard = Wizard.create({"stage_ids": [(6, 0, self.stage_qualified.ids)]})
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.salesman).action_apply()
+        self.assertEqual(self.lead.probability, 12)
+        # the manager's reaches the team, not another company's leads
+        wizard = (
+            Wizard.with_user(self.manager)
+            .with_context(active_model="crm.stage", active_ids=self.stage_qualified.ids)
+            .create({})
+        )
+        self.assertEqual(wizard.stage_ids, self.stage_qualified)
+        self.assertEqual(wizard.lead_count, 2)
+        result = wizard.action_apply()
+        self.assertEqual((self.lead | self.lead_other).mapped("probability"), [40, 40])
+        self.assertEqual(self.lead_company2.probability, 12)
+        self.assertIn("2", result["params"]["message"])
+        # the stages' own update goes through the writer's record rules
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_lead SET probability = 12 WHERE id IN %s",
+            [(self.lead.id, self.lead_other.id)],
+        )
+        self.env.invalidate_all()
+        self.stage_qualified.with_user(self.salesman)._apply_stage_probability()
         self.assertEqual(self.lead.probability, 40)
         self.assertEqual(self.lead_other.probability, 12)
-        # the manager's reaches the team, not another company's leads
-        result = self.stage_qualified.with_user(
-            self.manager
-        ).action_apply_stage_probability()
-        self.assertEqual(self.lead_other.probability, 40)
-        self.assertEqual(self.lead_company2.probability, 12)
-        self.assertIn("1", result["params"]["message"])
         # the action is offered to managers only
-        action = self.env.ref("crm_pipeline_ext.crm_stage_action_apply_probability")
+        action = self.env.ref("crm_pipeline_ext.crm_stage_probability_update_action")
         self.assertEqual(
             action.group_ids, self.env.ref("sales_team.group_sale_manager")
         )
