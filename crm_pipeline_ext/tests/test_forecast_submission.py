@@ -224,3 +224,22 @@ class TestForecastSubmission(PipelineCommon):
         with self.assertQueryCount(5):
             (few | more).mapped("commit_accuracy")
             (few | more).mapped("team_commit_rollup")
+
+    def test_form_per_role(self):
+        """The salesperson's form has no adjustment note and freezes the
+        figures once submitted; the manager's has the note, editable figures."""
+
+        def arch(user):
+            views = (
+                self.env["crm.forecast.submission"]
+                .with_user(user)
+                .get_views([(False, "form")])
+            )
+            return views["views"]["form"]["arch"]
+
+        mine, managers = arch(self.salesman), arch(self.manager)
+        self.assertNotIn("adjustment_note", mine)
+        self.assertIn("readonly=\"state != 'draft'\"", mine)
+        self.assertIn("adjustment_note", managers)
+        self.assertEqual(managers.count('name="commit_amount"'), 1)
+        self.assertEqual(mine.count('name="commit_amount"'), 1)
