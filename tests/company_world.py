@@ -192,9 +192,10 @@ class CompanyWorldMixin:
         target_team = env["crm.team"].create(
             {"name": f"Target team {name}", "company_id": co}
         )
+        # a team's target: a salesperson's would add rows to the KPI report,
+        # whose row ids (row_number) the report records above are held by
         rec["crm.sales.target"] = env["crm.sales.target"].create(
             {
-                "user_id": user.id,
                 "team_id": target_team.id,
                 "company_id": co,
                 "date_from": date(2026, 2, 1),
