@@ -23,6 +23,8 @@
         "security/crm_pipeline_ext_security.xml",
         "security/ir.model.access.csv",
         "security/crm_pipeline_ext_rules.xml",
+        "security/crm_sales_target_rules.xml",
+        "security/crm_forecast_submission_rules.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "views/menus.xml",
@@ -38,6 +40,10 @@
         "views/crm_win_loss_report_views.xml",
         "views/crm_forecast_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_lead_probability_views.xml",
+        "views/crm_sales_target_views.xml",
+        "views/crm_forecast_submission_views.xml",
+        "views/crm_stage_probability_update_views.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -49,5 +55,8 @@
         "demo/crm_pipeline_ext_demo.xml",
         "demo/crm_pipeline_story_demo.xml",
         "demo/crm_win_loss_demo.xml",
+        "demo/crm_stage_probability_demo.xml",
+        "demo/crm_sales_target_demo.xml",
+        "demo/crm_forecast_submission_demo.xml",
     ],
 }

@@ -213,6 +213,29 @@ class CompanyWorldMixin:
                 "expected_revenue": 1000.0,
             }
         )
+        target_team = env["crm.team"].create(
+            {"name": f"Target team {name}", "company_id": co}
+        )
+        # a team's target: a salesperson's would add rows to the KPI report,
+        # whose row ids (row_number) the report records above are held by
+        rec["crm.sales.target"] = env["crm.sales.target"].create(
+            {
+                "team_id": target_team.id,
+                "company_id": co,
+                "date_from": date(2026, 2, 1),
+                "target_won_revenue": 5000.0,
+            }
+        )
+        rec["crm.forecast.submission"] = env["crm.forecast.submission"].create(
+            {
+                "user_id": user.id,
+                "team_id": target_team.id,
+                "company_id": co,
+                "date_from": date(2026, 2, 1),
+                "commit_amount": 1000.0,
+                "best_case_amount": 1500.0,
+            }
+        )
         cls.env.flush_all()
         for view in (
             "crm.salesperson.kpi.report",

@@ -11,6 +11,9 @@ from . import crm_territory_zip
 from . import crm_territory_member
 from . import crm_forecast_snapshot
 from . import crm_lead
+from . import crm_stage_probability
+from . import crm_sales_target
+from . import crm_forecast_submission
 from . import crm_lead_stage_gate
 from . import crm_lead_quote
 from . import crm_lead_lost_reason

@@ -32,6 +32,14 @@ CAPS = {
     ("crm.stage", "expected_days"): 36500,
     # a competitor's price: a typo of a few digits, not a real offer, beyond
     ("crm.lead.competitor", "price"): 1e12,
+    # a percentage
+    ("crm.stage", "probability"): 100,
+    # amounts a user types: beyond, a typo of a few digits
+    ("crm.sales.target", "target_won_revenue"): 1e12,
+    ("crm.sales.target", "target_invoiced_revenue"): 1e12,
+    ("crm.sales.target", "target_margin"): 1e12,
+    ("crm.forecast.submission", "commit_amount"): 1e12,
+    ("crm.forecast.submission", "best_case_amount"): 1e12,
 }
 
 

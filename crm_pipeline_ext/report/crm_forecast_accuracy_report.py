@@ -39,6 +39,19 @@ class CrmForecastAccuracyReport(models.Model):
         help="Won revenue of the month against the commit forecast frozen "
         "at the snapshot date; empty when nothing was committed.",
     )
+    submitted_commit = FiniteFloat(
+        string="Submitted Commit",
+        readonly=True,
+        help="The salesperson's submitted commit for the month (as adjusted "
+        "by their manager).",
+    )
+    submission_accuracy = FiniteFloat(
+        string="Actual / Submitted (%)",
+        readonly=True,
+        aggregator="sum",
+        help="Won revenue of the month against the submitted commit; empty "
+        "when nothing was submitted.",
+    )
     accuracy_display = fields.Char(
         string="Accuracy",
         compute="_compute_accuracy_display",
@@ -59,6 +72,12 @@ class CrmForecastAccuracyReport(models.Model):
                 )
 
     def _read_group_select(self, aggregate_spec, query):
+        if aggregate_spec == "submission_accuracy:sum":
+            return SQL(
+                "SUM(%s) * 100.0 / NULLIF(SUM(%s), 0)",
+                self._field_to_sql(self._table, "actual_revenue", query),
+                self._field_to_sql(self._table, "submitted_commit", query),
+            )
         if aggregate_spec == "accuracy:sum":
             return SQL(
                 # no commit: no ratio (None), never 0 %
@@ -97,6 +116,14 @@ class CrmForecastAccuracyReport(models.Model):
                           FROM crm_lead l
                          WHERE l.won_status = 'won' AND l.date_closed IS NOT NULL
                          GROUP BY 1, 2, 3
+                    ), submitted AS (
+                        SELECT fs.date_from AS period, fs.user_id, fs.company_id,
+                               SUM(COALESCE(%s, 0)) AS submitted_commit
+                          FROM crm_forecast_submission fs
+                         WHERE fs.state = 'submitted'
+                           AND fs.period_type = 'month'
+                           AND fs.user_id IS NOT NULL
+                         GROUP BY 1, 2, 3
                     )
                     SELECT row_number() OVER (
                                ORDER BY f.snapshot_date, f.period, f.user_id,
@@ -107,12 +134,20 @@ class CrmForecastAccuracyReport(models.Model):
                            f.weighted_revenue,
                            COALESCE(a.actual_revenue, 0) AS actual_revenue,
                            COALESCE(a.actual_revenue, 0) * 100.0
-                               / NULLIF(f.commit_revenue, 0) AS accuracy
+                               / NULLIF(f.commit_revenue, 0) AS accuracy,
+                           COALESCE(sb.submitted_commit, 0) AS submitted_commit,
+                           COALESCE(a.actual_revenue, 0) * 100.0
+                               / NULLIF(sb.submitted_commit, 0)
+                               AS submission_accuracy
                       FROM forecast f
                       LEFT JOIN actual a
                         ON a.period = f.period
                        AND a.user_id IS NOT DISTINCT FROM f.user_id
                        AND a.company_id IS NOT DISTINCT FROM f.company_id
+                      LEFT JOIN submitted sb
+                        ON sb.period = f.period
+                       AND sb.user_id IS NOT DISTINCT FROM f.user_id
+                       AND sb.company_id IS NOT DISTINCT FROM f.company_id
                 )
                 """,
                 SQL.identifier(self._table),
@@ -120,5 +155,6 @@ class CrmForecastAccuracyReport(models.Model):
                 sql_finite(SQL("s.expected_revenue")),
                 sql_finite(SQL("s.weighted_revenue")),
                 sql_finite(SQL("l.expected_revenue")),
+                sql_finite(SQL("fs.commit_amount")),
             )
         )

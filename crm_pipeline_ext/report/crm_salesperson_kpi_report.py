@@ -17,6 +17,7 @@ RATIOS = {
         1.0,
     ),
     "revenue_per_activity": ("won_amount", "activity_count", 1.0),
+    "won_attainment": ("won_amount", "target_won_amount", 100.0),
 }
 
 
@@ -76,6 +77,19 @@ class CrmSalespersonKpiReport(models.Model):
         "deals is more efficient.",
     )
 
+    target_won_amount = FiniteFloat(
+        string="Won Target",
+        readonly=True,
+        help="Won revenue target of the salesperson for the month (a "
+        "quarterly target counts a third in each of its months).",
+    )
+    won_attainment = FiniteFloat(
+        string="Attainment (%)",
+        readonly=True,
+        aggregator="sum",
+        help="Won revenue against the won revenue target.",
+    )
+
     @api.depends("date")
     @api.depends_context("lang")
     def _compute_month_label(self):
@@ -115,7 +129,8 @@ class CrmSalespersonKpiReport(models.Model):
                    0.0 AS cycle_days_total,
                    SUM(COALESCE(EXTRACT(EPOCH FROM s.first_date - s.create_date)
                                 / 3600.0, 0)) AS first_activity_hours_total,
-                   COUNT(s.first_date)::int AS first_activity_count
+                   COUNT(s.first_date)::int AS first_activity_count,
+                   0.0 AS target_won_amount
               FROM (SELECT l.user_id, l.team_id, l.company_id, l.create_date,
                            date_trunc('month', l.create_date)::date AS date,
                            MIN(m.date) AS first_date
@@ -134,7 +149,7 @@ class CrmSalespersonKpiReport(models.Model):
                    SUM(CASE WHEN t.category = 'phonecall' THEN s.n ELSE 0 END)::int,
                    SUM(CASE WHEN t.category = 'meeting' THEN s.n ELSE 0 END)::int,
                    SUM(CASE WHEN imd.id IS NOT NULL THEN s.n ELSE 0 END)::int,
-                   0, 0, 0.0, 0, 0.0, 0.0, 0
+                   0, 0, 0.0, 0, 0.0, 0.0, 0, 0.0
               FROM (SELECT g.user_id, g.team_id, g.company_id, g.author_id,
                            g.type_id, g.date, COUNT(*)::int AS n
                       FROM (SELECT l.user_id, l.team_id, l.company_id,
@@ -161,7 +176,7 @@ class CrmSalespersonKpiReport(models.Model):
             UNION ALL
             SELECT so.user_id, so.team_id, so.company_id,
                    date_trunc('month', so.date_order)::date,
-                   0, 0, 0, 0, 0, COUNT(*)::int, 0, 0.0, 0, 0.0, 0.0, 0
+                   0, 0, 0, 0, 0, COUNT(*)::int, 0, 0.0, 0, 0.0, 0.0, 0, 0.0
               FROM sale_order so
              WHERE so.opportunity_id IS NOT NULL AND so.state IN ('sent', 'sale')
              GROUP BY 1, 2, 3, 4
@@ -170,7 +185,7 @@ class CrmSalespersonKpiReport(models.Model):
             SELECT s.user_id, s.team_id, s.company_id, s.date,
                    0, 0, 0, 0, 0, 0, SUM(s.won)::int, SUM(s.won_amount),
                    SUM(s.lost)::int,
-                   SUM(s.cycle_days), 0.0, 0
+                   SUM(s.cycle_days), 0.0, 0, 0.0
               FROM (SELECT l.user_id, l.team_id, l.company_id,
                            date_trunc('month', COALESCE(l.date_closed,
                                                         l.write_date))::date
@@ -191,8 +206,20 @@ class CrmSalespersonKpiReport(models.Model):
                      WHERE l.won_status IN ('won', 'lost')
                     OFFSET 0) s
              GROUP BY s.user_id, s.team_id, s.company_id, s.date
+            UNION ALL
+            -- the salespeople's won revenue targets, a quarter's spread over
+            -- its three months
+            SELECT t.user_id, t.team_id, t.company_id, m.month::date,
+                   0, 0, 0, 0, 0, 0, 0, 0.0, 0, 0.0, 0.0, 0,
+                   COALESCE(%s, 0)
+                       / CASE WHEN t.period_type = 'quarter' THEN 3 ELSE 1 END
+              FROM crm_sales_target t
+             CROSS JOIN LATERAL generate_series(
+                       t.date_from, t.date_to, INTERVAL '1 month') m(month)
+             WHERE t.user_id IS NOT NULL
             """,
             sql_finite(SQL("l.expected_revenue")),
+            sql_finite(SQL("t.target_won_revenue")),
         )
 
     def init(self):
@@ -220,6 +247,10 @@ class CrmSalespersonKpiReport(models.Model):
                                AS first_activity_hours_total,
                            SUM(f.first_activity_count)
                                AS first_activity_count,
+                           SUM(f.target_won_amount) AS target_won_amount,
+                           COALESCE(SUM(f.won_amount) * 100.0
+                               / NULLIF(SUM(f.target_won_amount), 0), 0)
+                               AS won_attainment,
                            COALESCE(SUM(f.won_count) * 100.0
                                / NULLIF(SUM(f.won_count + f.lost_count), 0), 0)
                                AS conversion_rate,

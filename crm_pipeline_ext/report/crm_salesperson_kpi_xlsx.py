@@ -23,6 +23,8 @@ COLUMNS = [
     "avg_cycle_days",
     "avg_first_activity_hours",
     "revenue_per_activity",
+    "target_won_amount",
+    "won_attainment",
 ]
 HEADERS = {"date": "month_label"}
 

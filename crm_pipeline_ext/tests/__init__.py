@@ -20,3 +20,7 @@ from . import test_finite_values
 from . import test_lost_reason
 from . import test_competitor
 from . import test_win_loss_report
+from . import test_stage_probability
+from . import test_sales_target
+from . import test_forecast_submission
+from . import test_tour_forecast_submission

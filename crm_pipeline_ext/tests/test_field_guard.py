@@ -94,6 +94,16 @@ class TestFieldGuard(PipelineCommon):
                 self.bypasser,
                 {"reason": "Swept"},
             ),
+            "crm.sales.target": (
+                {"user_id": self.salesman2.id, "date_from": "2027-03-01"},
+                self.manager,
+                {"target_won_revenue": 5000},
+            ),
+            "crm.forecast.submission": (
+                {"date_from": "2027-03-01", "best_case_amount": 1e12},
+                self.salesman,
+                {"commit_amount": 100},
+            ),
         }
 
     def _record(self, model):
@@ -164,7 +174,7 @@ class TestFieldGuard(PipelineCommon):
                 # the edges themselves are accepted
                 edge = high if math.isfinite(high) and high < 2**31 else 2**31 - 1
                 if field.type != "integer":
-                    edge = 1e9
+                    edge = min(1e9, high)
                 record.write({name: edge})
                 self.assertEqual(record[name], edge)
         self.assertGreaterEqual(checked, 6 * 5)

@@ -82,6 +82,23 @@ class TestFiniteValues(TerritoryCommon):
                 "outcome": "won_us",
             }
         )
+        cls.target = cls.env["crm.sales.target"].create(
+            {
+                "user_id": cls.salesman.id,
+                "team_id": cls.team.id,
+                "date_from": cls.won.date_closed.date(),
+                "target_won_revenue": 3000,
+            }
+        )
+        cls.submission = cls.env["crm.forecast.submission"].create(
+            {
+                "user_id": cls.salesman.id,
+                "team_id": cls.team.id,
+                "date_from": cls.won.date_closed.date(),
+                "commit_amount": 1000,
+                "best_case_amount": 2500,
+            }
+        )
         cls.env.flush_all()
         # the records swept, per model; other models take any record
         cls.records = {
@@ -164,6 +181,8 @@ class TestFiniteValues(TerritoryCommon):
             "crm.lead.stage.history",
             "crm.lead.competitor",
             "crm.win.loss.report",
+            "crm.sales.target",
+            "crm.forecast.submission",
         ):
             self.assertIn(expected, models)
         self.env["crm.forecast.snapshot"]._cron_freeze_forecast()

@@ -99,6 +99,22 @@ MENUS = {
         "parent": "crm_pipeline_ext.territory_menu",
         "groups": [],
     },
+    "crm_pipeline_ext.crm_lead_menu_weighted_pipeline": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
+    "crm_pipeline_ext.crm_sales_target_menu": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
+    "crm_pipeline_ext.crm_forecast_submission_menu": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
+    "crm_pipeline_ext.crm_forecast_submission_menu_accuracy": {
+        "parent": "crm_pipeline_ext.sales_force_menu",
+        "groups": [],
+    },
 }
 
 # Groups the administrator holds from install.

@@ -4,3 +4,4 @@
 from . import crm_stage_gate_bypass
 from . import crm_territory_realign
 from . import crm_lead_lost
+from . import crm_stage_probability_update
