@@ -832,13 +832,21 @@ def prep_facts(env, meta):
 
 
 def _facts_check(env, meta):
-    count, revenue, tickets = _sql(
+    count, revenue, tickets, breaches, rated, satisfied = _sql(
         env,
-        "SELECT COUNT(*), ROUND(SUM(revenue)::numeric, 0), SUM(ticket_count) "
+        "SELECT COUNT(*), ROUND(SUM(revenue)::numeric, 0), SUM(ticket_count), "
+        "SUM(breach_count), SUM(rated_count), SUM(satisfied_count) "
         "FROM crm_customer_month WHERE company_id = %s",
         meta["company"],
     )[0]
-    return {"rows": count, "revenue": float(revenue or 0), "tickets": tickets or 0}
+    return {
+        "rows": count,
+        "revenue": float(revenue or 0),
+        "tickets": tickets or 0,
+        "breaches": breaches or 0,
+        "rated": rated or 0,
+        "satisfied": satisfied or 0,
+    }
 
 
 def ours_facts(env, meta, config):
@@ -849,18 +857,60 @@ def ours_facts(env, meta, config):
 
 def ref_facts(env, meta, _config):
     company = meta["company"]
-    # tickets too when a helpdesk is installed, as ours counts them
+    # tickets, SLA breaches and ratings too when a helpdesk (with
+    # crm_helpdesk_link's breach flags) is installed, as ours counts them
+    helpdesk = "helpdesk.ticket" in env
+    breach_flags = helpdesk and (
+        "sla_response_breached" in env["helpdesk.ticket"]._fields
+    )
     tickets = (
         """
         tk AS (
             SELECT p.commercial_partner_id AS pid,
-                   date_trunc('month', t.create_date)::date AS mon, COUNT(*) AS n
+                   date_trunc('month', t.create_date)::date AS mon, COUNT(*) AS n,
+                   """
+        + (
+            "COUNT(*) FILTER (WHERE t.sla_response_breached"
+            " OR t.sla_resolution_breached)"
+            if breach_flags
+            else "0"
+        )
+        + """ AS breaches
               FROM helpdesk_ticket t JOIN res_partner p ON p.id = t.partner_id, b
              WHERE t.company_id = %(c)s
                AND t.create_date >= b.m0 AND t.create_date < b.d + 1
              GROUP BY 1, 2),"""
-        if "helpdesk.ticket" in env
-        else "tk AS (SELECT NULL::int AS pid, NULL::date AS mon, 0 AS n WHERE false),"
+        if helpdesk
+        else "tk AS (SELECT NULL::int AS pid, NULL::date AS mon, 0 AS n,"
+        " 0 AS breaches WHERE false),"
+    )
+    ratings = (
+        """
+        rt AS (
+            SELECT pid, mon, COUNT(*) AS rated,
+                   COUNT(*) FILTER (WHERE rating >= 4) AS satisfied
+              FROM (SELECT DISTINCT ON (r.res_id,
+                               date_trunc('month', COALESCE(r.rated_on, r.write_date)))
+                           tp.commercial_partner_id AS pid,
+                           date_trunc('month', COALESCE(r.rated_on, r.write_date))
+                               ::date AS mon,
+                           r.rating
+                      FROM rating_rating r
+                      JOIN helpdesk_ticket t ON t.id = r.res_id
+                      JOIN res_partner tp ON tp.id = t.partner_id
+                      JOIN res_partner rp ON rp.id = r.partner_id, b
+                     WHERE r.res_model = 'helpdesk.ticket' AND r.consumed
+                       AND r.rating >= 1 AND t.company_id = %(c)s
+                       AND rp.commercial_partner_id = tp.commercial_partner_id
+                       AND COALESCE(r.rated_on, r.write_date) >= b.m0
+                       AND COALESCE(r.rated_on, r.write_date) < b.d + 1
+                     ORDER BY r.res_id,
+                              date_trunc('month', COALESCE(r.rated_on, r.write_date)),
+                              COALESCE(r.rated_on, r.write_date) DESC, r.id DESC) x
+             GROUP BY 1, 2),"""
+        if helpdesk and "rating.rating" in env
+        else "rt AS (SELECT NULL::int AS pid, NULL::date AS mon, 0 AS rated,"
+        " 0 AS satisfied WHERE false),"
     )
     _sql(
         env,
@@ -904,23 +954,28 @@ def ref_facts(env, meta, _config):
                AND msg.date >= b.m0 AND msg.date < b.d + 1
              GROUP BY 1, 2),"""
         + tickets
+        + ratings
         + """
         k AS (SELECT pid, mon FROM inv UNION SELECT pid, mon FROM so
-              UNION SELECT pid, mon FROM act UNION SELECT pid, mon FROM tk)
+              UNION SELECT pid, mon FROM act UNION SELECT pid, mon FROM tk
+              UNION SELECT pid, mon FROM rt)
         INSERT INTO crm_customer_month (
             company_id, cutoff_date, month, partner_id, class_id, revenue, margin,
             invoice_count, order_count, ticket_count, activity_count,
+            breach_count, rated_count, satisfied_count,
             create_uid, create_date, write_uid, write_date)
         SELECT %(c)s, %(d)s, k.mon, k.pid, s.class_id, COALESCE(inv.revenue, 0),
                COALESCE(inv.margin, 0), COALESCE(inv.invoices, 0),
                COALESCE(so.orders, 0), COALESCE(tk.n, 0),
-               COALESCE(act.activities, 0),
+               COALESCE(act.activities, 0), COALESCE(tk.breaches, 0),
+               COALESCE(rt.rated, 0), COALESCE(rt.satisfied, 0),
                1, NOW(), 1, NOW()
           FROM k
           LEFT JOIN inv ON inv.pid = k.pid AND inv.mon = k.mon
           LEFT JOIN so ON so.pid = k.pid AND so.mon = k.mon
           LEFT JOIN act ON act.pid = k.pid AND act.mon = k.mon
           LEFT JOIN tk ON tk.pid = k.pid AND tk.mon = k.mon
+          LEFT JOIN rt ON rt.pid = k.pid AND rt.mon = k.mon
           LEFT JOIN crm_rfm_score s ON s.partner_id = k.pid AND s.company_id = %(c)s
         """,
         c=company,

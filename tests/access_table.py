@@ -239,6 +239,38 @@ TABLE = {
         "ru": ("segmentation_manager",),
         "r": ("marketing_user",),
     },
+    "crm.rfm.class.history": {
+        "r": ("marketing_user", "segmentation_manager"),
+    },
+    "crm.rfm.transition": {
+        "r": ("marketing_user", "segmentation_manager"),
+    },
+    "crm.rfm.transition.line": {
+        "r": ("marketing_user", "segmentation_manager"),
+    },
+    "crm.rfm.transition.class": {
+        "r": ("marketing_user", "segmentation_manager"),
+    },
+    "crm.customer.month": {
+        "r": ("marketing_user", "segmentation_manager"),
+    },
+    "crm.segment.campaign.run": {
+        "rwcu": ("segmentation_manager",),
+        "rwc": ("marketing_user",),
+    },
+    "crm.segment.campaign.run.member": {
+        "r": ("marketing_user", "segmentation_manager"),
+    },
+    "crm.next.offer": {
+        "r": ("marketing_user", "segmentation_manager"),
+    },
+    "helpdesk.nps.campaign": {
+        "r": ("helpdesk_user", "support_plan_manager"),
+    },
+    "crm.segmentation.job.run": {
+        "rcu": ("segmentation_manager",),
+        "r": ("marketing_user",),
+    },
     "crm.stage.gate.bypass": {
         "rwcu": ("gate_bypass",),
     },

@@ -215,6 +215,81 @@ FIXTURES = {
         ),
         "write": {"r_score": 5},
     },
+    "crm.rfm.class.history": {
+        "make": lambda c, env, o: _as(env, "crm.rfm.class.history").create(
+            {
+                "company_id": c.company.id,
+                "date": date(2026, 1, 31),
+                "partner_id": c.customer_of(o).id,
+            }
+        ),
+        "write": {"date": date(2026, 2, 28)},
+    },
+    "crm.rfm.transition": {
+        "make": lambda c, env, o: c.rfm_transition(env),
+        "write": {"period_count": 3},
+    },
+    "crm.rfm.transition.line": {
+        "make": lambda c, env, o: _as(env, "crm.rfm.transition.line").create(
+            {"transition_id": c.transition().id, "company_id": c.company.id}
+        ),
+        "write": {"pair_count": 3},
+    },
+    "crm.rfm.transition.class": {
+        "make": lambda c, env, o: _as(env, "crm.rfm.transition.class").create(
+            {"transition_id": c.transition().id, "company_id": c.company.id}
+        ),
+        "write": {"observed": True},
+    },
+    "crm.customer.month": {
+        "make": lambda c, env, o: _as(env, "crm.customer.month").create(
+            {
+                "company_id": c.company.id,
+                "cutoff_date": date(2026, 1, 31),
+                "month": date(2026, 1, 1),
+                "partner_id": c.customer_of(o).id,
+            }
+        ),
+        "write": {"order_count": 3},
+    },
+    "crm.segment.campaign.run": {
+        "make": lambda c, env, o: _as(env, "crm.segment.campaign.run").create(
+            {"name": f"Campaign {c.seq()}", "segment_id": c.segment.id}
+        ),
+        "write": {"name": "Renamed"},
+    },
+    "crm.segment.campaign.run.member": {
+        "make": lambda c, env, o: _as(env, "crm.segment.campaign.run.member").create(
+            {
+                "campaign_id": c.campaign_run.id,
+                "partner_id": c.customer_of(o).id,
+                "group": "treated",
+            }
+        ),
+        "write": {"invoice_count": 3},
+    },
+    "crm.next.offer": {
+        "make": lambda c, env, o: _as(env, "crm.next.offer").create(
+            {
+                "partner_id": c.customer_of(o).id,
+                "company_id": c.company.id,
+                "categ_id": c.categ.id,
+            }
+        ),
+        "write": {"rank": 3},
+    },
+    "helpdesk.nps.campaign": {
+        "make": lambda c, env, o: _as(env, "helpdesk.nps.campaign").create(
+            {"name": f"NPS {c.seq()}"}
+        ),
+        "write": {"name": "Renamed"},
+    },
+    "crm.segmentation.job.run": {
+        "make": lambda c, env, o: _as(env, "crm.segmentation.job.run").create(
+            {"name": f"Run {c.seq()}", "kind": "rfm"}
+        ),
+        "write": {"name": "Renamed"},
+    },
     # wizards: a user only ever sees its own transient records
     "crm.stage.gate.bypass": {
         "make": lambda c, env, o: _as(env, "crm.stage.gate.bypass").create(
@@ -350,6 +425,10 @@ class TestAccessMatrix(TransactionCase):
         cls.snapshot = Snapshot.create({"date": date(2026, 1, 1)})
         cls.snapshot2 = Snapshot.create({"date": date(2026, 2, 1)})
         cls.persona_kind = "country"
+        cls.categ = cls.env["product.category"].create({"name": "Matrix category"})
+        cls.campaign_run = cls.env["crm.segment.campaign.run"].create(
+            {"name": "Matrix campaign", "segment_id": cls.segment.id}
+        )
         # one opportunity and one quote per owner, built outside any savepoint
         owners = [cls.other, *cls.users.values()]
         cls._leads = {o: FIXTURES["crm.lead"]["make"](cls, cls.env, o) for o in owners}
@@ -407,6 +486,19 @@ class TestAccessMatrix(TransactionCase):
             [("company_id", "=", self.company.id)]
         ).unlink()
         return Config.create({"company_id": self.company.id})
+
+    def transition(self):
+        """The company's transition matrix (one per company), made once."""
+        Transition = self.env["crm.rfm.transition"]
+        return Transition.search(
+            [("company_id", "=", self.company.id)]
+        ) or Transition.create({"company_id": self.company.id})
+
+    def rfm_transition(self, env):
+        self.env["crm.rfm.transition"].search(
+            [("company_id", "=", self.company.id)]
+        ).unlink()
+        return _as(env, "crm.rfm.transition").create({"company_id": self.company.id})
 
     # -- measuring ------------------------------------------------------------
     def _attempt(self, operation):

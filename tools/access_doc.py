@@ -48,6 +48,19 @@ ADDON_OF = {
     "crm.segment.snapshot": "crm_segmentation",
     "crm.segment.snapshot.line": "crm_segmentation",
     "crm.segment.migration": "crm_segmentation",
+    "crm.competitor": "crm_pipeline_ext",
+    "crm.lead.competitor": "crm_pipeline_ext",
+    "crm.win.loss.report": "crm_pipeline_ext",
+    "helpdesk.nps.campaign": "crm_helpdesk_link",
+    "crm.rfm.class.history": "crm_segmentation",
+    "crm.rfm.transition": "crm_segmentation",
+    "crm.rfm.transition.line": "crm_segmentation",
+    "crm.rfm.transition.class": "crm_segmentation",
+    "crm.customer.month": "crm_segmentation",
+    "crm.segment.campaign.run": "crm_segmentation",
+    "crm.segment.campaign.run.member": "crm_segmentation",
+    "crm.next.offer": "crm_segmentation",
+    "crm.segmentation.job.run": "crm_segmentation_queue",
 }
 
 
@@ -106,6 +119,7 @@ def render(table_module=None):
         "crm_quote_pricer": "crm_quote_pricer",
         "crm_helpdesk_link": "crm_helpdesk_link",
         "crm_segmentation": "crm_segmentation",
+        "crm_segmentation_queue": "crm_segmentation_queue",
         "host models": "Host models the suite extends or restricts",
     }
     for addon, title in titles.items():

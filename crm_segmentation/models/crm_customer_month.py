@@ -4,9 +4,10 @@
 
 At each cut-off (a snapshot taken) one INSERT ... SELECT writes, for every
 customer with something in a month (an invoice, an order, a ticket, a done
-activity), that month's figures as of the cut-off. Rows are never updated:
-a month still open at a cut-off gets a new row at the next cut-off, so a BI
-tool reads, per customer and month, the row of the latest ``cutoff_date``.
+activity, a ticket rating), that month's figures as of the cut-off. Rows are
+never updated: a month still open at a cut-off gets a new row at the next
+cut-off, so a BI tool reads, per customer and month, the row of the latest
+``cutoff_date``.
 The months frozen are those since the month of the previous cut-off (the
 last twelve at the first one)."""
 
@@ -18,31 +19,89 @@ from odoo.tools import SQL
 from .crm_segmentation_finite import FiniteMonetary, finite_sql
 
 FIRST_MONTHS = 12
+# rating's RATING_LIMIT_SATISFIED and RATING_LIMIT_MIN (Odoo's 1/3/5 scale),
+# not imported: the rating module may be absent
+RATING_SATISFIED = 4
+RATING_MIN = 1
 
 
 class CrmRfmConfig(models.Model):
     _inherit = "crm.rfm.config"  # pylint: disable=consider-merging-classes-inherited
 
     def _ticket_months_sql(self, m0, end):
-        """SQL (pid, mon, tickets) of the helpdesk tickets opened per month,
-        or None when no helpdesk is installed (checked at run time: the addon
-        installs without one)."""
+        """SQL (pid, mon, tickets, breaches) of the helpdesk tickets opened
+        per month and of those whose SLA (response or resolution) was
+        breached, or None when no helpdesk is installed. Checked at run time,
+        once per freeze: the addon installs without a helpdesk, and the
+        breach flags exist only with crm_helpdesk_link (0 without)."""
         if "helpdesk.ticket" not in self.env:
             return None
         Ticket = self.env["helpdesk.ticket"]
         if "partner_id" not in Ticket._fields or "company_id" not in Ticket._fields:
             return None
+        flags = [
+            SQL.identifier("t", name)
+            for name in ("sla_response_breached", "sla_resolution_breached")
+            if name in Ticket._fields and Ticket._fields[name].store
+        ]
+        breached = (
+            SQL("COUNT(*) FILTER (WHERE %s)", SQL(" OR ").join(flags))
+            if flags
+            else SQL("0")
+        )
         return SQL(
             """
             SELECT p.commercial_partner_id AS pid,
                    date_trunc('month', t.create_date)::date AS mon,
-                   COUNT(*) AS tickets
+                   COUNT(*) AS tickets, %(breached)s AS breaches
               FROM helpdesk_ticket t
               JOIN res_partner p ON p.id = t.partner_id
              WHERE t.company_id = %(company)s
                AND t.create_date >= %(m0)s
                AND t.create_date < %(end)s
              GROUP BY 1, 2""",
+            breached=breached,
+            company=self.company_id.id,
+            m0=m0,
+            end=end,
+        )
+
+    def _rating_months_sql(self, m0, end):
+        """SQL (pid, mon, rated, satisfied): the tickets rated per month by
+        their customer (a contact of the ticket's commercial partner), by
+        the month of the answer, the last answer of a ticket in a month
+        counting; satisfied as crm_helpdesk_link's CSAT says (rating 4-5 on
+        Odoo's 1/3/5 scale). None without helpdesk tickets or ratings."""
+        if "helpdesk.ticket" not in self.env or "rating.rating" not in self.env:
+            return None
+        Ticket = self.env["helpdesk.ticket"]
+        if "partner_id" not in Ticket._fields or "company_id" not in Ticket._fields:
+            return None
+        return SQL(
+            """
+            SELECT pid, mon, COUNT(*) AS rated,
+                   COUNT(*) FILTER (WHERE rating >= %(satisfied)s) AS satisfied
+              FROM (
+                SELECT DISTINCT ON (r.res_id, a.mon)
+                       tp.commercial_partner_id AS pid, a.mon, r.rating
+                  FROM rating_rating r
+                  CROSS JOIN LATERAL (
+                    SELECT COALESCE(r.rated_on, r.write_date) AS at,
+                           date_trunc('month', COALESCE(r.rated_on, r.write_date))
+                               ::date AS mon) a
+                  JOIN helpdesk_ticket t ON t.id = r.res_id
+                  JOIN res_partner tp ON tp.id = t.partner_id
+                  JOIN res_partner rp ON rp.id = r.partner_id
+                 WHERE r.res_model = 'helpdesk.ticket'
+                   AND r.consumed AND r.rating >= %(min)s
+                   AND rp.commercial_partner_id = tp.commercial_partner_id
+                   AND t.company_id = %(company)s
+                   AND a.at >= %(m0)s AND a.at < %(end)s
+                 ORDER BY r.res_id, a.mon, a.at DESC, r.id DESC
+              ) last_answer
+             GROUP BY 1, 2""",
+            satisfied=RATING_SATISFIED,
+            min=RATING_MIN,
             company=self.company_id.id,
             m0=m0,
             end=end,
@@ -68,7 +127,12 @@ class CrmRfmConfig(models.Model):
         end = date + relativedelta(days=1)  # timestamps before the next day
         tickets = self._ticket_months_sql(m0, end)
         ticket_cte = tickets or SQL(
-            "SELECT NULL::int AS pid, NULL::date AS mon, 0 AS tickets WHERE false"
+            "SELECT NULL::int AS pid, NULL::date AS mon, 0 AS tickets,"
+            " 0 AS breaches WHERE false"
+        )
+        rating_cte = self._rating_months_sql(m0, end) or SQL(
+            "SELECT NULL::int AS pid, NULL::date AS mon, 0 AS rated,"
+            " 0 AS satisfied WHERE false"
         )
         self.env.execute_query(
             SQL(
@@ -97,6 +161,7 @@ class CrmRfmConfig(models.Model):
                    AND o.date_order < %(end)s
                  GROUP BY 1, 2),
             tk AS (%(tickets)s),
+            rt AS (%(ratings)s),
             act AS (
                 SELECT p.commercial_partner_id AS pid,
                        date_trunc('month', msg.date)::date AS mon,
@@ -115,15 +180,19 @@ class CrmRfmConfig(models.Model):
                  GROUP BY 1, 2),
             k AS (
                 SELECT pid, mon FROM inv UNION SELECT pid, mon FROM so
-                UNION SELECT pid, mon FROM tk UNION SELECT pid, mon FROM act)
+                UNION SELECT pid, mon FROM tk UNION SELECT pid, mon FROM act
+                UNION SELECT pid, mon FROM rt)
             INSERT INTO crm_customer_month (
                 company_id, cutoff_date, month, partner_id, class_id, revenue,
                 margin, invoice_count, order_count, ticket_count,
-                activity_count, create_uid, create_date, write_uid, write_date)
+                activity_count, breach_count, rated_count, satisfied_count,
+                create_uid, create_date, write_uid, write_date)
             SELECT %(company)s, %(date)s, k.mon, k.pid, s.class_id,
                    COALESCE(inv.revenue, 0), COALESCE(inv.margin, 0),
                    COALESCE(inv.invoices, 0), COALESCE(so.orders, 0),
                    COALESCE(tk.tickets, 0), COALESCE(act.activities, 0),
+                   COALESCE(tk.breaches, 0), COALESCE(rt.rated, 0),
+                   COALESCE(rt.satisfied, 0),
                    %(uid)s, NOW() AT TIME ZONE 'UTC',
                    %(uid)s, NOW() AT TIME ZONE 'UTC'
               FROM k
@@ -131,6 +200,7 @@ class CrmRfmConfig(models.Model):
               LEFT JOIN so ON so.pid = k.pid AND so.mon = k.mon
               LEFT JOIN tk ON tk.pid = k.pid AND tk.mon = k.mon
               LEFT JOIN act ON act.pid = k.pid AND act.mon = k.mon
+              LEFT JOIN rt ON rt.pid = k.pid AND rt.mon = k.mon
               LEFT JOIN crm_rfm_score s
                 ON s.partner_id = k.pid AND s.company_id = %(company)s
             ON CONFLICT (company_id, cutoff_date, month, partner_id) DO NOTHING
@@ -144,6 +214,7 @@ class CrmRfmConfig(models.Model):
                 margin=self._margin_sql(),
                 filter=self._invoice_filter(),
                 tickets=ticket_cte,
+                ratings=rating_cte,
                 uid=self.env.uid,
             )
         )
@@ -219,6 +290,24 @@ class CrmCustomerMonth(models.Model):
         "Activities",
         readonly=True,
         help="Activities done on the customer or its leads.",
+    )
+    breach_count = fields.Integer(
+        "SLA Breaches",
+        readonly=True,
+        help="Tickets opened in the month whose response or resolution SLA "
+        "was breached (0 without crm_helpdesk_link's SLA).",
+    )
+    rated_count = fields.Integer(
+        "Rated Tickets",
+        readonly=True,
+        help="Tickets the customer rated in the month, the last answer "
+        "counting (0 without a helpdesk).",
+    )
+    satisfied_count = fields.Integer(
+        "Satisfied",
+        readonly=True,
+        help="Rated tickets whose answer was satisfied (rating 4-5): CSAT is "
+        "satisfied over rated.",
     )
 
     _cutoff_month_partner_uniq = models.Constraint(

@@ -91,6 +91,10 @@ class TestCustomerMonth(SegmentationCommon):
         )
         self.assertEqual(rows[0].class_id, loyal.class_id)
         self.assertEqual(set(rows.mapped("ticket_count")), {0})
+        if "helpdesk.ticket" not in self.env:
+            # no helpdesk: no breaches nor ratings, and the columns are 0
+            for name in ("breach_count", "rated_count", "satisfied_count"):
+                self.assertEqual(set(rows.mapped(name)), {0}, name)
         # the next cut-off adds rows (the open month again, and the new one)
         # and leaves the earlier ones as they were
         self._invoices([(self.b, "2026-07-10", 100, "out_invoice")])
@@ -109,6 +113,23 @@ class TestCustomerMonth(SegmentationCommon):
         # insert-only: the same cut-off again adds nothing
         self._take("2026-07-31")
         self.assertEqual(len(self._rows("2026-07-31")), 3)
+
+    def test_service_columns_without_helpdesk(self):
+        """Installed alone, the addon has no helpdesk: the breach and rating
+        parts of the statement are empty, and a freeze still works."""
+        if "helpdesk.ticket" in self.env:
+            self.skipTest(
+                "a helpdesk is installed (tests/test_customer_month_service.py)"
+            )
+        self.assertIsNone(self.config._ticket_months_sql("2026-06-01", "2026-07-01"))
+        self.assertIsNone(self.config._rating_months_sql("2026-06-01", "2026-07-01"))
+        self._take("2026-06-30")
+        rows = self._rows("2026-06-30")
+        self.assertEqual(len(rows), 3)
+        self.assertEqual(
+            {(r.breach_count, r.rated_count, r.satisfied_count) for r in rows},
+            {(0, 0, 0)},
+        )
 
     def test_query_count_constant(self):
         config = self.config
