@@ -176,6 +176,7 @@ class CompanyWorldMixin:
         rec["crm.rfm.class"] = env["crm.rfm.class"].create(
             {"name": f"Class {name}", "company_id": co}
         )
+        cls._make_segmentation_predictions(env, rec, company, name)
         lead = env["crm.lead"].create(
             {
                 "name": f"Lead {name}",
@@ -250,3 +251,78 @@ class CompanyWorldMixin:
                 .sudo(False)
             )
         return rec
+
+    @classmethod
+    def _make_segmentation_predictions(cls, env, rec, company, name):
+        """The snapshots' predictions, a measured campaign, a next offer and
+        (with the job queue glue) a batch run of ``company``."""
+        co = company.id
+        klass = rec["crm.rfm.class"]
+        # sudo: the class history, the facts and the offers are written by
+        # the application only
+        history = env["crm.rfm.class.history"].sudo()
+        for cutoff in (date(2025, 1, 1), date(2025, 2, 1)):
+            history.create(
+                {
+                    "company_id": co,
+                    "date": cutoff,
+                    "partner_id": cls.customer.id,
+                    "class_id": klass.id,
+                }
+            )
+        rec["crm.rfm.class.history"] = history.search(
+            [("company_id", "=", co)], limit=1
+        ).sudo(False)
+        matrix = rec["crm.rfm.config"]._recompute_transitions()
+        rec["crm.rfm.transition"] = matrix
+        rec["crm.rfm.transition.line"] = matrix.line_ids[:1]
+        rec["crm.rfm.transition.class"] = matrix.class_ids[:1]
+        rec["crm.customer.month"] = (
+            env["crm.customer.month"]
+            .sudo()
+            .create(
+                {
+                    "company_id": co,
+                    "cutoff_date": date(2025, 2, 1),
+                    "month": date(2025, 1, 1),
+                    "partner_id": cls.customer.id,
+                    "class_id": klass.id,
+                }
+            )
+            .sudo(False)
+        )
+        category = env["product.category"].create({"name": f"Offer {name}"})
+        rec["crm.next.offer"] = (
+            env["crm.next.offer"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": cls.customer.id,
+                    "company_id": co,
+                    "categ_id": category.id,
+                    "rank": 1,
+                    "lift": 1.5,
+                }
+            )
+            .sudo(False)
+        )
+        rec["utm.campaign"] = env["utm.campaign"].create(
+            {"name": f"Campaign {name}", "company_id": co}
+        )
+        run = env["crm.segment.campaign.run"].create(
+            {
+                "name": f"Measured {name}",
+                "segment_id": rec["crm.segment"].id,
+                "utm_campaign_id": rec["utm.campaign"].id,
+            }
+        )
+        run.action_split()
+        rec["crm.segment.campaign.run"] = run
+        rec["crm.segment.campaign.run.member"] = run.member_ids[:1]
+        if "crm.segmentation.job.run" in env:
+            rec["crm.segmentation.job.run"] = (
+                env["crm.segmentation.job.run"]
+                .sudo()
+                .create({"name": f"Run {name}", "kind": "rfm", "company_id": co})
+                .sudo(False)
+            )

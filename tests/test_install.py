@@ -59,10 +59,16 @@ class InstallChecks:
 
     def test_listed_in_apps(self):
         """Companies add the suite from Apps: each addon shows under Apps'
-        default filter (applications), with its summary."""
+        default filter (applications), with its summary. A glue addon
+        (auto-installed beside its addon and another module) is no
+        application: it comes by itself."""
         module = self.env["ir.module.module"].search([("name", "=", self.addon)])
-        self.assertTrue(module.application)
         self.assertTrue(module.summary)
+        if self.manifest.get("auto_install"):
+            self.assertFalse(module.application)
+            self.assertTrue(module.auto_install)
+        else:
+            self.assertTrue(module.application)
 
     def test_groups(self):
         for xmlid, spec in self.groups.items():

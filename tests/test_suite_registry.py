@@ -31,13 +31,27 @@ class TestSuiteRegistry(TransactionCase):
         cls.suite = cls.Module.search([("name", "in", list(SUITE))])
 
     def test_addons_are_independent(self):
-        """No suite addon needs another one, directly or transitively."""
+        """No suite addon needs another one, directly or transitively. A glue
+        addon (auto_install) extends exactly one of them, and no addon needs
+        a glue addon."""
+        glue = {
+            name for name, manifest in MANIFESTS.items() if manifest.get("auto_install")
+        }
+        self.assertTrue(glue < set(SUITE))
         for module in self.suite:
             upstream = module.upstream_dependencies(exclude_states=("uninstallable",))
-            self.assertFalse(
-                set(upstream.mapped("name")) & set(SUITE),
-                f"{module.name} depends on another suite addon",
-            )
+            suite_upstream = set(upstream.mapped("name")) & set(SUITE)
+            if module.name in glue:
+                self.assertEqual(
+                    len(suite_upstream),
+                    1,
+                    f"{module.name} glues more than one suite addon",
+                )
+                self.assertFalse(suite_upstream & glue)
+            else:
+                self.assertFalse(
+                    suite_upstream, f"{module.name} depends on another suite addon"
+                )
 
     def test_no_excluded_module_installed(self):
         installed = self.Module.search([("state", "=", "installed")])
