@@ -16,6 +16,10 @@ from odoo.tools import mute_logger
 
 from .company_world import CompanyWorldMixin
 
+# host models the world holds only as link targets for the sweeps: sale adds
+# a company to UTM campaigns but no record rule, so every company sees them
+HOST_SHARED = {"utm.campaign"}
+
 
 @tagged("post_install", "-at_install", "crm_suite")
 class TestMultiCompany(CompanyWorldMixin, TransactionCase):
@@ -74,6 +78,8 @@ class TestMultiCompany(CompanyWorldMixin, TransactionCase):
         for model, theirs in theirs_all.items():
             if "company_id" not in self.env[model]._fields:
                 continue  # survey answers: the link sweep's records, no company
+            if model in HOST_SHARED:
+                continue
             mine = mine_all[model]
             self.assertTrue(mine and theirs, f"{model}: no record to test with")
             self.assertEqual(len(theirs), 1, model)

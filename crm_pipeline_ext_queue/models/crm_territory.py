@@ -25,10 +25,15 @@ class CrmTerritory(models.Model):
 
     _inherit = "crm.territory"
 
-    @api.model
     def action_route_backlog_queue(self, chunk_size=1000):
+        """From the territories' action menu: the backlog of the user's
+        companies; the rows given, if any, must be writable."""
         self.check_access("write")
-        if not 0 < chunk_size < 2**31:
+        if (
+            isinstance(chunk_size, bool)
+            or not isinstance(chunk_size, int)
+            or not 0 < chunk_size < 2**31
+        ):
             chunk_size = 1000
         self.env["crm.lead"].flush_model(["user_id", "active", "won_status"])
         # the backlog of the user's companies (the cron routes every company's)

@@ -173,8 +173,10 @@ class CrmNextOffer(models.Model):
         self.env["res.partner"].invalidate_model(["next_offer_ids"])
         return count
 
-    @api.model
     def action_recompute(self):
+        """From the list's action menu; the rows given, if any, must be
+        readable (the recompute covers the user's companies)."""
+        self.check_access("read")
         count = self._recompute()
         return {
             "type": "ir.actions.client",

@@ -158,6 +158,19 @@ class CrmSegmentCampaignRun(models.Model):
                     "can no longer change."
                 )
             )
+        if vals.get("segment_id"):
+            # the company follows the segment: another company's segment would
+            # move the campaign, with its members and results, to that company
+            # sudo: only the segment's company is compared, whatever the caller
+            # may read
+            segment = self.env["crm.segment"].browse(vals["segment_id"]).sudo()
+            if any(campaign.company_id != segment.company_id for campaign in self):
+                raise UserError(
+                    self.env._(
+                        "A campaign stays in its company: choose a segment of "
+                        "the campaign's company."
+                    )
+                )
         return super().write(vals)
 
     # ------------------------------------------------------------------

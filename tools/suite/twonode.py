@@ -269,7 +269,7 @@ class TwoNodeTask(Task):
         reset()
         chunk = max(1, -(-len(rows) // 6))
         started = time.time()
-        admin.call("crm.territory", "action_route_backlog_queue", chunk_size=chunk)
+        admin.call("crm.territory", "action_route_backlog_queue", [], chunk_size=chunk)
         deadline = time.time() + self.TIMEOUT
         jobs = "SELECT state FROM queue_job WHERE method_name LIKE '_queue_route_%'"
         while time.time() < deadline:
