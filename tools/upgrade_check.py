@@ -101,7 +101,8 @@ class Snapshot:
         rows = self.query(
             f"""
             SELECT d.module, m.model,
-                   bool_and(d2.module = ANY({_lit(ADDONS)})) AS own
+                   bool_and(d2.module = ANY({_lit(ADDONS)})) AS own,
+                   (array_agg(d2.module ORDER BY d2.id))[1] AS creator
               FROM ir_model_data d
               JOIN ir_model m ON m.id = d.res_id
               JOIN ir_model_data d2 ON d2.model = 'ir.model' AND d2.res_id = m.id
@@ -112,8 +113,10 @@ class Snapshot:
         )
         meta = {addon: {"models": [], "fields": {}} for addon in ADDONS}
         own = {"-"}
-        for module, model, is_own in rows:
-            if is_own == "t":
+        # a model is the addon's that created it (its first XML id): a glue
+        # addon that extends crm.territory does not own it
+        for module, model, is_own, creator in rows:
+            if is_own == "t" and creator == module:
                 meta[module]["models"].append(model)
                 own.add(model)
         rows = self.query(
