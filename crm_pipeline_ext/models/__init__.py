@@ -12,6 +12,7 @@ from . import crm_territory_member
 from . import crm_forecast_snapshot
 from . import crm_lead
 from . import crm_stage_probability
+from . import crm_period_mixin
 from . import crm_sales_target
 from . import crm_forecast_submission
 from . import crm_lead_stage_gate

@@ -1,18 +1,17 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_date
 
-from .crm_sales_target import PERIOD_MONTHS, PERIOD_TYPES, period_start
+from .crm_period_mixin import PERIOD_KEY
 from .numeric_guard import FiniteFloat, FiniteMonetary
 
 MANAGER = "sales_team.group_sale_manager"
 # what a manager's adjustment changes, and must explain
 FIGURES = ("commit_amount", "best_case_amount")
+# whose forecast and for which period: fixed once submitted, for every role
+SCOPE = ("user_id", "team_id", "company_id", "period_type", "date_from")
 
 
 class CrmForecastSubmission(models.Model):
@@ -22,7 +21,7 @@ class CrmForecastSubmission(models.Model):
 
     _name = "crm.forecast.submission"
     _description = "Forecast Submission"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.period.mixin"]
     _order = "date_from desc, team_id, user_id"
     _check_company_auto = True
 
@@ -48,20 +47,6 @@ class CrmForecastSubmission(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    period_type = fields.Selection(
-        PERIOD_TYPES, string="Period", required=True, default="month"
-    )
-    date_from = fields.Date(
-        string="Period Start",
-        required=True,
-        default=lambda self: period_start(fields.Date.context_today(self), "month"),
-        help="Any day of the period: the forecast starts on the first day of "
-        "its month or quarter.",
-    )
-    date_to = fields.Date(
-        string="Period End", compute="_compute_date_to", store=True, readonly=True
-    )
-    period_label = fields.Char(string="Period Name", compute="_compute_period_label")
     commit_amount = FiniteMonetary(
         string="Commit",
         tracking=True,
@@ -130,35 +115,13 @@ class CrmForecastSubmission(models.Model):
         compute_sudo=True,
     )
 
-    @api.depends("date_from", "period_type")
-    def _compute_date_to(self):
-        for rec in self:
-            months = PERIOD_MONTHS.get(rec.period_type, 1)
-            rec.date_to = rec.date_from and (
-                rec.date_from + relativedelta(months=months, days=-1)
-            )
+    _unique_period = models.UniqueIndex(
+        PERIOD_KEY,
+        "There is already a forecast for this salesperson or team and period.",
+    )
 
-    @api.depends("date_from", "period_type")
-    @api.depends_context("lang")
-    def _compute_period_label(self):
-        for rec in self:
-            if not rec.date_from:
-                rec.period_label = False
-            elif rec.period_type == "quarter":
-                rec.period_label = "Q%s %s" % (
-                    (rec.date_from.month - 1) // 3 + 1,
-                    rec.date_from.year,
-                )
-            else:
-                rec.period_label = format_date(
-                    self.env, rec.date_from, date_format="MMMM y"
-                )
-
-    @api.depends("user_id", "team_id", "period_label")
-    def _compute_display_name(self):
-        for rec in self:
-            who = rec.user_id.name or rec.team_id.name or ""
-            rec.display_name = f"{who} - {rec.period_label or ''}"
+    def _period_no_one_error(self):
+        return self.env._("A forecast is for a salesperson or a team.")
 
     @api.depends(
         "state",
@@ -230,23 +193,11 @@ class CrmForecastSubmission(models.Model):
             rec.commit_accuracy = Target._ratio(actual, rec.commit_amount)
             rec.best_case_accuracy = Target._ratio(actual, rec.best_case_amount)
 
-    # the period starts on its first day
-    def _normalize_period(self, vals):
-        if vals.get("date_from"):
-            period_type = vals.get("period_type") or (
-                self[:1].period_type if self else "month"
-            )
-            vals["date_from"] = period_start(
-                fields.Date.to_date(vals["date_from"]), period_type
-            )
-        return vals
-
     def _is_manager(self):
         return self.env.su or self.env.user.has_group(MANAGER)
 
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [self._normalize_period(dict(v)) for v in vals_list]
         if not self._is_manager():
             for vals in vals_list:
                 # a salesperson forecasts for themselves only
@@ -257,7 +208,17 @@ class CrmForecastSubmission(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        vals = self._normalize_period(dict(vals))
+        if (
+            not self.env.su
+            and any(name in vals for name in SCOPE)
+            and self.filtered(lambda r: r.state == "submitted")
+        ):
+            raise UserError(
+                self.env._(
+                    "A submitted forecast keeps its salesperson, team and period: "
+                    "create a new one instead."
+                )
+            )
         if not self._is_manager():
             if self.filtered(lambda r: r.state == "submitted"):
                 raise UserError(
@@ -324,32 +285,6 @@ class CrmForecastSubmission(models.Model):
                 }
             )
         return True
-
-    @api.constrains("user_id", "team_id", "period_type", "date_from", "company_id")
-    def _check_one_per_period(self):
-        for rec in self:
-            if not rec.user_id and not rec.team_id:
-                raise ValidationError(
-                    self.env._("A forecast is for a salesperson or a team.")
-                )
-            # sudo: a twin the writer cannot read still makes a duplicate
-            if self.sudo().search_count(
-                [
-                    ("id", "!=", rec.id),
-                    ("user_id", "=", rec.user_id.id),
-                    ("team_id", "=", rec.team_id.id),
-                    ("period_type", "=", rec.period_type),
-                    ("date_from", "=", rec.date_from),
-                    ("company_id", "=", rec.company_id.id),
-                ],
-                limit=1,
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(name)s already has a forecast for this period.",
-                        name=rec.display_name,
-                    )
-                )
 
     @api.constrains("commit_amount", "best_case_amount")
     def _check_best_case(self):

@@ -6,22 +6,11 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.tools import format_date
 
+from .crm_period_mixin import PERIOD_KEY
 from .numeric_guard import FINITE_CONTEXT, FiniteFloat, FiniteMonetary, finite
 
-PERIOD_TYPES = [("month", "Month"), ("quarter", "Quarter")]
-PERIOD_MONTHS = {"month": 1, "quarter": 3}
 INVOICE_TYPES = ("out_invoice", "out_refund")
-
-
-def period_start(day, period_type):
-    """First day of the month or quarter holding ``day``."""
-    month = day.month
-    if period_type == "quarter":
-        month -= (month - 1) % 3
-    return day.replace(month=month, day=1)
 
 
 class CrmSalesTarget(models.Model):
@@ -31,6 +20,7 @@ class CrmSalesTarget(models.Model):
 
     _name = "crm.sales.target"
     _description = "Sales Target"
+    _inherit = ["crm.period.mixin"]
     _order = "date_from desc, team_id, user_id"
     _check_company_auto = True
 
@@ -52,20 +42,6 @@ class CrmSalesTarget(models.Model):
         default=lambda self: self.env.company,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    period_type = fields.Selection(
-        PERIOD_TYPES, string="Period", required=True, default="month"
-    )
-    date_from = fields.Date(
-        string="Period Start",
-        required=True,
-        default=lambda self: period_start(fields.Date.context_today(self), "month"),
-        help="Any day of the period: the target starts on the first day of its "
-        "month or quarter.",
-    )
-    date_to = fields.Date(
-        string="Period End", compute="_compute_date_to", store=True, readonly=True
-    )
-    period_label = fields.Char(string="Period Name", compute="_compute_period_label")
     target_won_revenue = FiniteMonetary(string="Won Revenue Target")
     target_invoiced_revenue = FiniteMonetary(string="Invoiced Revenue Target")
     target_margin = FiniteMonetary(string="Margin Target")
@@ -100,86 +76,12 @@ class CrmSalesTarget(models.Model):
         string="Margin Attainment (%)", compute="_compute_actuals", compute_sudo=True
     )
 
-    @api.depends("date_from", "period_type")
-    def _compute_date_to(self):
-        for target in self:
-            months = PERIOD_MONTHS.get(target.period_type, 1)
-            target.date_to = target.date_from and (
-                target.date_from + relativedelta(months=months, days=-1)
-            )
+    _unique_period = models.UniqueIndex(
+        PERIOD_KEY, "There is already a target for this salesperson or team and period."
+    )
 
-    @api.depends("date_from", "period_type")
-    @api.depends_context("lang")
-    def _compute_period_label(self):
-        for target in self:
-            if not target.date_from:
-                target.period_label = False
-            elif target.period_type == "quarter":
-                target.period_label = "Q%s %s" % (
-                    (target.date_from.month - 1) // 3 + 1,
-                    target.date_from.year,
-                )
-            else:
-                target.period_label = format_date(
-                    self.env, target.date_from, date_format="MMMM y"
-                )
-
-    @api.depends("user_id", "team_id", "period_label")
-    def _compute_display_name(self):
-        for target in self:
-            who = target.user_id.name or target.team_id.name or ""
-            target.display_name = f"{who} - {target.period_label or ''}"
-
-    def _normalize_period(self, vals):
-        if vals.get("date_from"):
-            day = fields.Date.to_date(vals["date_from"])
-            period_type = vals.get("period_type") or (
-                self[:1].period_type if self else "month"
-            )
-            vals["date_from"] = period_start(day, period_type)
-        return vals
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        return super().create([self._normalize_period(dict(v)) for v in vals_list])
-
-    def write(self, vals):
-        if "period_type" in vals and "date_from" not in vals:
-            for target in self:
-                super(CrmSalesTarget, target).write(
-                    dict(
-                        vals,
-                        date_from=period_start(target.date_from, vals["period_type"]),
-                    )
-                )
-            return True
-        return super().write(self._normalize_period(dict(vals)))
-
-    @api.constrains("user_id", "team_id", "period_type", "date_from", "company_id")
-    def _check_one_target_per_period(self):
-        for target in self:
-            if not target.user_id and not target.team_id:
-                raise ValidationError(
-                    self.env._("A sales target is for a salesperson or a team.")
-                )
-            twins = self.search_count(
-                [
-                    ("id", "!=", target.id),
-                    ("user_id", "=", target.user_id.id),
-                    ("team_id", "=", target.team_id.id),
-                    ("period_type", "=", target.period_type),
-                    ("date_from", "=", target.date_from),
-                    ("company_id", "=", target.company_id.id),
-                ],
-                limit=1,
-            )
-            if twins:
-                raise ValidationError(
-                    self.env._(
-                        "%(target)s already has a target for this period.",
-                        target=target.display_name,
-                    )
-                )
+    def _period_no_one_error(self):
+        return self.env._("A sales target is for a salesperson or a team.")
 
     # actuals, for every target at once: one grouped read per source
     def _sum_into(self, targets, rows):

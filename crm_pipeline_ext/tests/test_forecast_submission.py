@@ -6,11 +6,14 @@ team rollups, and the accuracy of submissions against the won revenue."""
 
 import math
 
+from psycopg2 import IntegrityError
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
-from ..models.crm_sales_target import period_start
+from ..models.crm_period_mixin import period_start
 from .common import PipelineCommon
 
 
@@ -111,6 +114,20 @@ class TestForecastSubmission(PipelineCommon):
         own = self.own.with_user(self.manager).with_context(tracking_disable=False)
         with self.assertRaises(UserError):
             own.write({"commit_amount": 3000})
+        # nor is a submitted forecast moved to someone else or another period,
+        # even by a manager with a note
+        for vals in (
+            {"user_id": self.manager.id},
+            {"team_id": False},
+            {"period_type": "quarter"},
+            {"date_from": self.month.replace(year=self.month.year + 1)},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                own.write(dict(vals, adjustment_note="moving it"))
+        self.assertEqual(
+            (own.user_id, own.period_type, own.date_from),
+            (self.salesman, "month", self.month),
+        )
         own.write(
             {
                 "commit_amount": 3000,
@@ -196,8 +213,14 @@ class TestForecastSubmission(PipelineCommon):
                         own.write({name: value})
         with self.assertRaises(ValidationError):
             own.write({"best_case_amount": 100})  # below the commit
-        with self.assertRaises(ValidationError):
-            own.copy()  # a second forecast of the same period
+        # a second forecast of the same period: the unique index, which
+        # Odoo's RPC layer turns into the index's message
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.cr.savepoint(),
+        ):
+            own.copy()
         self.env.invalidate_all()
         self.assertEqual((own.commit_amount, own.best_case_amount), (4000, 6000))
 
