@@ -123,20 +123,7 @@ class SaleOrder(models.Model):
 
     def _pricer_create_down_payment(self):
         self.ensure_one()
-        wizard = (
-            self.env["sale.advance.payment.inv"]
-            .with_context(active_model="sale.order", active_ids=self.ids)
-            .create(
-                {
-                    "advance_payment_method": "percentage",
-                    "amount": self.pricer_down_payment,
-                    "sale_order_ids": [fields.Command.set(self.ids)],
-                }
-            )
-        )
-        invoices = wizard._create_invoices(self)
-        # sudo: a technical link from the down payment to its own order
-        invoices.sudo().pricer_sale_order_id = self
+        invoices = self._pricer_draft_share(self.pricer_down_payment)
         # sudo: the plan's own bookkeeping, written by this confirmation only
         self.sudo().pricer_down_payment_invoiced = True
         self.message_post(

@@ -68,18 +68,24 @@ class SaleOrder(models.Model):
         """Mark the milestone drafted on the orders that had not; return
         those. One UPDATE on the order rows: a concurrent trigger waits on
         the row lock, then finds the flag set (or fails to serialize and is
-        retried, and finds it set)."""
+        retried, and finds it set). Once the delivery's final invoice is
+        drafted, it holds the rest of the order: the production share is
+        never claimed after it (a delivery before the MOs are done)."""
         if not self:
             return self
         flag = MILESTONE_FLAGS[milestone]
-        self.flush_recordset([flag])
+        guards = [flag]
+        if milestone == "production":
+            guards.append(MILESTONE_FLAGS["delivery"])
+        self.flush_recordset(list(MILESTONE_FLAGS.values()))
         self.env.cr.execute(
             SQL(
-                "UPDATE sale_order SET %s = TRUE WHERE id IN %s "
-                "AND %s IS NOT TRUE RETURNING id",
+                "UPDATE sale_order SET %s = TRUE WHERE id IN %s AND %s RETURNING id",
                 SQL.identifier(flag),
                 tuple(self.ids),
-                SQL.identifier(flag),
+                SQL(" AND ").join(
+                    SQL("%s IS NOT TRUE", SQL.identifier(name)) for name in guards
+                ),
             )
         )
         claimed = self.browse(row[0] for row in self.env.cr.fetchall())
@@ -101,6 +107,7 @@ class SaleOrder(models.Model):
                 if p.state != "cancel"
             )
             and not o.pricer_production_invoiced
+            and not o.pricer_delivery_invoiced
         )
         for order in orders._pricer_claim_milestone("production"):
             invoices = order._pricer_draft_share(order.pricer_production_share)

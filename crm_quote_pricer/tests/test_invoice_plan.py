@@ -136,6 +136,16 @@ class TestInvoicePlan(PricerCase):
         self._produce(order)
         self.assertEqual(len(self._drafts(order)), 1)
 
+    def test_production_after_delivery_drafts_nothing(self):
+        """Delivered before the MOs are done (from stock): the final invoice
+        took the rest of the order, so production done drafts no share."""
+        order = self._sold()
+        self.assertEqual(order._pricer_claim_milestone("delivery"), order)
+        self.assertFalse(order._pricer_claim_milestone("production"))
+        self._produce(order)
+        self.assertFalse(order.pricer_production_invoiced)
+        self.assertEqual(len(self._drafts(order)), 1)  # the down payment only
+
     def test_no_share_no_production_invoice(self):
         order = self._sold(share=0.0)
         self._produce(order)
