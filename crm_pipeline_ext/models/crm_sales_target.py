@@ -127,7 +127,9 @@ class CrmSalesTarget(models.Model):
         ]
 
     def _invoice_lines(self, companies, start, end):
-        """(user, team, company, month, revenue, cost) per invoice and product."""
+        """(user, team, company, month, revenue, cost) per salesperson, team,
+        month and product: grouped in SQL, so the rows do not grow with the
+        number of invoices."""
         Line = self.env["account.move.line"].with_context(**{FINITE_CONTEXT: True})
         groups = Line._read_group(
             [
@@ -138,27 +140,26 @@ class CrmSalesTarget(models.Model):
                 ("move_id.invoice_date", ">=", start),
                 ("move_id.invoice_date", "<=", end),
             ],
-            ["move_id", "product_id", "company_id"],
+            [
+                "move_id.invoice_user_id",
+                "move_id.team_id",
+                "company_id",
+                "move_id.invoice_date:month",
+                "move_id.move_type",
+                "product_id",
+            ],
             ["balance:sum", "quantity:sum"],
         )
         result = []
-        for move, product, company, balance, quantity in groups:
-            sign = -1 if move.move_type == "out_refund" else 1
+        for user, team, company, month, move_type, product, balance, qty in groups:
+            sign = -1 if move_type == "out_refund" else 1
             cost = (
                 sign
-                * finite(quantity or 0.0)
+                * finite(qty or 0.0)
                 * finite(product.with_company(company).standard_price or 0.0)
             )
-            month = move.invoice_date.replace(day=1)
             result.append(
-                (
-                    move.invoice_user_id.id,
-                    move.team_id.id,
-                    company.id,
-                    month,
-                    -finite(balance or 0.0),
-                    cost,
-                )
+                (user.id, team.id, company.id, month, -finite(balance or 0.0), cost)
             )
         return result
 

@@ -9,6 +9,7 @@ there."""
 from collections import defaultdict
 
 from odoo import api, fields, models, tools
+from odoo.fields import Domain
 
 from .numeric_guard import FiniteFloat
 
@@ -36,18 +37,22 @@ class CrmStage(models.Model):
     def _apply_stage_probability(self):
         """The mass update: the open opportunities of these stages (those the
         user may write) take the stage's probability; returns them."""
-        updated = self.env["crm.lead"]
-        for stage in self.filtered("on_change"):
-            leads = self.env["crm.lead"].search(
-                [
-                    ("stage_id", "=", stage.id),
-                    ("won_status", "=", "pending"),
-                    ("probability", "!=", stage.probability),
-                ]
-            )
-            leads.write({"probability": stage.probability})
-            updated |= leads
-        return updated
+        leads = self.env["crm.lead"].search(self._off_probability_domain())
+        for stage, group in leads.grouped("stage_id").items():
+            group.write({"probability": stage.probability})
+        return leads
+
+    def _off_probability_domain(self):
+        """The open opportunities of these stages (those that change the
+        probability) whose probability is not the stage's: one domain."""
+        stages = self.filtered(lambda s: s.on_change and not s.is_won)
+        if not stages:
+            return Domain.FALSE
+        return Domain("won_status", "=", "pending") & Domain.OR(
+            Domain("stage_id", "=", stage.id)
+            & Domain("probability", "!=", stage.probability)
+            for stage in stages
+        )
 
 
 class CrmLead(models.Model):
@@ -110,5 +115,13 @@ class CrmLead(models.Model):
         return super().write(vals)
 
     def action_set_stage_probability(self):
-        for lead in self:
-            lead.write({"probability": lead.stage_id.probability})
+        """Give the opportunities their stage's probability, as entering the
+        stage does: open ones, in stages that change it, one write a stage."""
+        leads = self.filtered(
+            lambda lead: lead.won_status == "pending"
+            and lead.stage_id.on_change
+            and not lead.stage_id.is_won
+        )
+        for stage, group in leads.grouped("stage_id").items():
+            group.write({"probability": stage.probability})
+        return True

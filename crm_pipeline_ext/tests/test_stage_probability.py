@@ -61,6 +61,11 @@ class TestStageProbability(PipelineCommon):
         # a won stage is 100, as core has it
         lead.write({"stage_id": self.stage_won.id})
         self.assertEqual(lead.probability, 100)
+        # and the button over RPC leaves a won opportunity alone (the won
+        # stage sets 10 here: stage_won's default probability)
+        self.assertEqual(self.stage_won.probability, 10)
+        lead.action_set_stage_probability()
+        self.assertEqual((lead.probability, lead.won_status), (100, "won"))
 
     def test_create_and_form(self):
         Lead = self.env["crm.lead"].with_user(self.salesman)
@@ -202,3 +207,32 @@ class TestStageProbability(PipelineCommon):
         self.env.invalidate_all()
         with self.assertQueryCount(2):
             leads.mapped("is_stage_probability")
+        # the mass update's count: the same queries for one stage or four
+        leads[:5].probability = 70
+        stages = self.stage_new | self.stage_qualified
+        more = stages | self.env["crm.stage"].create(
+            [
+                {"name": f"P auto {i}", "on_change": True, "probability": 50}
+                for i in range(2)
+            ]
+        )
+        Wizard = self.env["crm.stage.probability.update"]
+        counts = []
+        for chosen, queries in ((self.stage_new, 3), (more, 3)):
+            wizard = Wizard.create({"stage_ids": [(6, 0, chosen.ids)]})
+            self.env.invalidate_all()
+            with self.assertQueryCount(queries):
+                counts.append(wizard.lead_count)
+        off = (
+            self.env["crm.lead"]
+            .search([("stage_id", "in", more.ids)])
+            .filtered(
+                lambda lead: lead.won_status == "pending"
+                and lead.probability != lead.stage_id.probability
+            )
+        )
+        self.assertEqual(
+            counts,
+            [len(off.filtered(lambda x: x.stage_id == self.stage_new)), len(off)],
+        )
+        self.assertGreaterEqual(counts[0], 5)

@@ -34,15 +34,8 @@ class CrmStageProbabilityUpdate(models.TransientModel):
     @api.depends("stage_ids")
     def _compute_lead_count(self):
         for wizard in self:
-            wizard.lead_count = sum(
-                self.env["crm.lead"].search_count(
-                    [
-                        ("stage_id", "=", stage.id),
-                        ("won_status", "=", "pending"),
-                        ("probability", "!=", stage.probability),
-                    ]
-                )
-                for stage in wizard.stage_ids
+            wizard.lead_count = self.env["crm.lead"].search_count(
+                wizard.stage_ids._off_probability_domain()
             )
 
     def action_apply(self):
