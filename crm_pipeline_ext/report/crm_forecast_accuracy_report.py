@@ -13,6 +13,13 @@ class CrmForecastAccuracyReport(models.Model):
     _auto = False
     _order = "snapshot_date desc, period, user_id"
     _rec_name = "user_id"
+    _inherit = ["crm.pipeline.report.mixin"]
+    # a total is the ratio of the totals; no commit: no ratio, never 0 %
+    _report_ratios = {
+        "accuracy": ("actual_revenue", "commit_revenue", 100.0),
+        "submission_accuracy": ("actual_revenue", "submitted_commit", 100.0),
+    }
+    _report_ratios_empty = ("accuracy", "submission_accuracy")
 
     snapshot_date = fields.Date(readonly=True)
     period = fields.Date(string="Closing Month", readonly=True)
@@ -70,22 +77,6 @@ class CrmForecastAccuracyReport(models.Model):
                 row.accuracy_display = "%s %%" % formatLang(
                     self.env, row.accuracy, digits=1, rounding_method="HALF-UP"
                 )
-
-    def _read_group_select(self, aggregate_spec, query):
-        if aggregate_spec == "submission_accuracy:sum":
-            return SQL(
-                "SUM(%s) * 100.0 / NULLIF(SUM(%s), 0)",
-                self._field_to_sql(self._table, "actual_revenue", query),
-                self._field_to_sql(self._table, "submitted_commit", query),
-            )
-        if aggregate_spec == "accuracy:sum":
-            return SQL(
-                # no commit: no ratio (None), never 0 %
-                "SUM(%s) * 100.0 / NULLIF(SUM(%s), 0)",
-                self._field_to_sql(self._table, "actual_revenue", query),
-                self._field_to_sql(self._table, "commit_revenue", query),
-            )
-        return super()._read_group_select(aggregate_spec, query)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
