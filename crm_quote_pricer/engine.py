@@ -65,6 +65,7 @@ class Rule:
     tiers: tuple[Tier, ...] = ()
     margin_floor: float = 0.0
     down_payment_percent: float = 0.0
+    production_share_percent: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -109,14 +110,16 @@ class Step:
 @dataclass(frozen=True)
 class PriceResult:
     """The rate card's answer for a line, amounts in the quote's currency:
-    ``steps`` is empty when no rule matched; ``floor`` and ``down_payment``
-    are the highest of the product's and the applied rules'."""
+    ``steps`` is empty when no rule matched; ``floor``, ``down_payment``
+    and ``production_share`` are the highest of the product's and the
+    applied rules'."""
 
     price: float
     list_price: float
     cost: float
     floor: float
     down_payment: float
+    production_share: float = 0.0
     steps: tuple[Step, ...] = field(default=())
 
     def as_dict(self):
@@ -229,7 +232,7 @@ def price_line(
     cost = convert(line.cost, line.company_currency_id)
     price = list_price
     floor = line.margin_floor
-    down_payment = 0.0
+    down_payment = production_share = 0.0
     steps = []
     for rule in rules:
         if not matches(rule, line):
@@ -240,6 +243,7 @@ def price_line(
         )
         floor = max(floor, rule.margin_floor)
         down_payment = max(down_payment, rule.down_payment_percent)
+        production_share = max(production_share, rule.production_share_percent)
         steps.append(
             Step(
                 rule_id=rule.id,
@@ -257,5 +261,6 @@ def price_line(
         cost=cost,
         floor=floor,
         down_payment=down_payment,
+        production_share=production_share,
         steps=tuple(steps),
     )

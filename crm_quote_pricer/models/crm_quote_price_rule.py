@@ -114,6 +114,12 @@ class CrmQuotePriceRule(models.Model):
         help="Invoicing plan: share of the order invoiced as a draft at "
         "confirmation; the rest is invoiced on delivery.",
     )
+    production_share_percent = FiniteFloat(
+        string="Share at Production Done (%)",
+        tracking=True,
+        help="Invoicing plan: share of the order drafted for billing when all "
+        "its manufacturing orders are done; the rest is invoiced on delivery.",
+    )
 
     # ------------------------------------------------------------------
     # Constraints
@@ -204,7 +210,13 @@ class CrmQuotePriceRule(models.Model):
             return self.env._("a country")
         return False
 
-    @api.constrains("date_start", "date_end", "margin_floor", "down_payment_percent")
+    @api.constrains(
+        "date_start",
+        "date_end",
+        "margin_floor",
+        "down_payment_percent",
+        "production_share_percent",
+    )
     def _check_ranges(self):
         for rule in self:
             if rule.date_start and rule.date_end and rule.date_end < rule.date_start:
@@ -218,6 +230,16 @@ class CrmQuotePriceRule(models.Model):
             if not 0 <= rule.down_payment_percent <= 100:
                 raise ValidationError(
                     self.env._("The down payment must be between 0 and 100%.")
+                )
+            if not (
+                0 <= rule.production_share_percent <= 100
+                and rule.down_payment_percent + rule.production_share_percent <= 100
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The share at production done must be between 0 and "
+                        "100%, and with the down payment at most 100%."
+                    )
                 )
 
     @api.constrains("currency_id", "pricelist_id")
@@ -314,6 +336,7 @@ class CrmQuotePriceRule(models.Model):
                 tiers=rule._pricer_tiers(),
                 margin_floor=rule.margin_floor,
                 down_payment_percent=rule.down_payment_percent,
+                production_share_percent=rule.production_share_percent,
             )
             for rule in self
         )

@@ -30,11 +30,16 @@ class SaleOrder(models.Model):
 
     pricer_production_share = FiniteFloat(
         string="Share at Production Done (%)",
+        compute="_compute_pricer_production_share",
+        store=True,
+        readonly=False,
+        precompute=True,
         copy=True,
         tracking=True,
         help="Invoicing plan: share of the order drafted for billing when "
         "all its manufacturing orders are done; the rest is invoiced on "
-        "delivery.",
+        "delivery. Defaults to the highest share of the applied rules, within "
+        "what the down payment leaves.",
     )
     pricer_production_invoiced = fields.Boolean(
         string="Production Share Drafted", copy=False, readonly=True
@@ -42,6 +47,18 @@ class SaleOrder(models.Model):
     pricer_delivery_invoiced = fields.Boolean(
         string="Delivery Invoice Drafted", copy=False, readonly=True
     )
+
+    @api.depends("order_line.pricer_production_share", "pricer_down_payment")
+    def _compute_pricer_production_share(self):
+        for order in self:
+            if order.state in ("draft", "sent", False):
+                share = max(order.order_line.mapped("pricer_production_share") or [0])
+                order.pricer_production_share = min(
+                    share, max(100.0 - order.pricer_down_payment, 0.0)
+                )
+            else:
+                # a confirmed order keeps the plan it was sold with
+                order.pricer_production_share = order.pricer_production_share
 
     @api.constrains("pricer_production_share", "pricer_down_payment")
     def _check_pricer_production_share(self):

@@ -29,6 +29,7 @@ PRICER_RESULT_FIELDS = (
     "pricer_cost",
     "pricer_margin_floor",
     "pricer_down_payment",
+    "pricer_production_share",
 )
 
 WATERFALL_NUMBERS = ("before", "after", "delta")
@@ -72,7 +73,14 @@ def _finite_result(result):
     finite amounts may still overflow to infinity. Such an amount counts as
     0, as a missing one does."""
     result = dict(result)
-    for key in ("price", "list_price", "cost", "floor", "down_payment"):
+    for key in (
+        "price",
+        "list_price",
+        "cost",
+        "floor",
+        "down_payment",
+        "production_share",
+    ):
         if key in result:
             result[key] = finite(result[key])
     if result.get("steps"):
@@ -109,6 +117,9 @@ class SaleOrderLine(models.Model):
     pricer_cost = _pricer_result_field(FiniteFloat, "Cost", digits="Product Price")
     pricer_margin_floor = _pricer_result_field(FiniteFloat, "Margin Floor (%)")
     pricer_down_payment = _pricer_result_field(FiniteFloat, "Down Payment (%)")
+    pricer_production_share = _pricer_result_field(
+        FiniteFloat, "Share at Production Done (%)"
+    )
     pricer_margin = FiniteFloat(
         string="Margin (%)", compute="_compute_pricer_margin", digits=(16, 2)
     )
@@ -407,6 +418,7 @@ class SaleOrderLine(models.Model):
         self.pricer_cost = result.get("cost", 0.0)
         self.pricer_margin_floor = result.get("floor", 0.0)
         self.pricer_down_payment = result.get("down_payment", 0.0)
+        self.pricer_production_share = result.get("production_share", 0.0)
 
     def _pricer_pricelist_price(self):
         """Net unit price Odoo's pricelist gives the line: what sale's own

@@ -219,6 +219,7 @@ class TestEngineChain(EngineCase):
                 "cost": 50.0,
                 "floor": 0.0,
                 "down_payment": 0.0,
+                "production_share": 0.0,
                 "steps": [
                     {
                         "rule_id": 4,

@@ -146,6 +146,44 @@ class TestInvoicePlan(PricerCase):
         self.assertFalse(order.pricer_production_invoiced)
         self.assertEqual(len(self._drafts(order)), 1)  # the down payment only
 
+    def test_share_from_the_rate_card(self):
+        """The rate card's share at production done is the quote's default,
+        within what the down payment leaves; a rule over 100% is refused."""
+        rule = self._rule(name="Share", percent=1.0, production_share_percent=40.0)
+        order = self._order([(self.machine, 2.0)]).with_user(self.salesman)
+        order.action_pricer_price()
+        self.assertEqual(order.order_line.pricer_production_share, 40.0)
+        self.assertEqual(
+            (order.pricer_down_payment, order.pricer_production_share), (30.0, 40.0)
+        )
+        # the salesperson may change it on the quote
+        order.pricer_production_share = 20.0
+        self.assertEqual(order.pricer_production_share, 20.0)
+        # a share the down payment leaves no room for is cut to what is left
+        rule.production_share_percent = 70.0
+        order.action_pricer_price()
+        self.assertEqual(order.pricer_production_share, 70.0)
+        self.env["crm.quote.price.rule"].search([("name", "=", "Plan")]).write(
+            {"down_payment_percent": 50.0}
+        )
+        order.action_pricer_price()
+        self.assertEqual(
+            (order.pricer_down_payment, order.pricer_production_share), (50.0, 50.0)
+        )
+        # confirmed: the plan it was sold with, whatever the rules become
+        order.action_confirm()
+        rule.production_share_percent = 10.0
+        self.assertEqual(order.sudo().pricer_production_share, 50.0)
+        for vals in (
+            {"production_share_percent": 101.0},
+            {"production_share_percent": -1.0},
+            {"production_share_percent": math.nan},
+            {"production_share_percent": 60.0, "down_payment_percent": 50.0},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(ValidationError):
+                rule.write(vals)
+        self.assertEqual(rule.production_share_percent, 10.0)
+
     def test_no_share_no_production_invoice(self):
         order = self._sold(share=0.0)
         self._produce(order)
