@@ -39,6 +39,9 @@
         "views/sale_portal_templates.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "crm_quote_pricer/static/src/interactions/*.js",
+        ],
         "web.assets_tests": [
             "crm_quote_pricer/static/tests/tours/*.js",
         ],
