@@ -50,5 +50,6 @@
         "demo/res_users_demo.xml",
         "demo/crm_quote_pricer_demo.xml",
         "demo/crm_quote_pricer_story_demo.xml",
+        "demo/crm_quote_pricer_portal_demo.xml",
     ],
 }
