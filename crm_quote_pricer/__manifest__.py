@@ -39,6 +39,9 @@
         "views/sale_portal_templates.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "crm_quote_pricer/static/src/interactions/*.js",
+        ],
         "web.assets_tests": [
             "crm_quote_pricer/static/tests/tours/*.js",
         ],
@@ -47,5 +50,6 @@
         "demo/res_users_demo.xml",
         "demo/crm_quote_pricer_demo.xml",
         "demo/crm_quote_pricer_story_demo.xml",
+        "demo/crm_quote_pricer_portal_demo.xml",
     ],
 }

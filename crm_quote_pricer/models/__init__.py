@@ -8,6 +8,7 @@ from . import crm_quote_authority
 from . import product_category
 from . import product_template
 from . import sale_order_line
+from . import sale_order_line_portal
 from . import sale_order
 from . import sale_order_authority
 from . import sale_order_approval
@@ -15,6 +16,7 @@ from . import sale_order_fulfilment
 from . import sale_order_progress
 from . import sale_order_late
 from . import sale_order_invoice_plan
+from . import sale_order_portal
 from . import crm_lead
 from . import crm_lead_progress
 from . import mrp_production

@@ -6,7 +6,12 @@ from odoo.exceptions import AccessError
 
 # computed from the order that launched the MO, or kept by the late-plan
 # to-do (mrp_production_late.py); never set by hand
-BOOKKEEPING = ("pricer_sale_order_id", "pricer_partner_id", "pricer_late_activity_id")
+BOOKKEEPING = (
+    "pricer_sale_order_id",
+    "pricer_partner_id",
+    "pricer_late_activity_id",
+    "pricer_configuration_note",
+)
 
 
 class MrpProduction(models.Model):
@@ -24,6 +29,14 @@ class MrpProduction(models.Model):
         string="Customer",
         compute="_compute_pricer_sale_order",
         store=True,
+    )
+
+    pricer_configuration_note = fields.Text(
+        string="Customer Configuration",
+        readonly=True,
+        copy=False,
+        help="The quantities and options the customer chose on the portal, "
+        "written when the order was confirmed.",
     )
 
     @api.depends("reference_ids.sale_ids", "sale_line_id.order_id")

@@ -14,3 +14,4 @@ from . import test_progress
 from . import test_late_activity
 from . import test_invoice_plan
 from . import test_tour_progress
+from . import test_portal_configure
