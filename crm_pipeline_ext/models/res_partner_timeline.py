@@ -44,7 +44,7 @@ def _strip_html(sql):
     return SQL("left(btrim(%s), 200)", text)
 
 
-def _whole(value, name, low, high, _):
+def _whole(env, value, name, low, high):
     """``value`` as an int within [low, high], or a UserError that says why."""
     number = value
     if isinstance(number, float) and math.isfinite(number) and number.is_integer():
@@ -55,7 +55,7 @@ def _whole(value, name, low, high, _):
         or not (low <= number <= high)
     ):
         raise UserError(
-            _(
+            env._(
                 "The timeline's %(name)s must be a whole number from %(low)s "
                 "to %(high)s, not %(value)r.",
                 name=name,
@@ -74,38 +74,37 @@ class ResPartner(models.Model):
     @api.model
     def _crm_timeline_labels(self):
         """Value -> label of the kinds, channels and departments."""
-        _ = self.env._
         return {
             "kind": {
-                "message": _("Message"),
-                "call": _("Call"),
-                "meeting": _("Meeting"),
-                "mailing": _("Mailing"),
-                "ticket": _("Ticket"),
-                "quote": _("Quotation"),
-                "order": _("Sales Order"),
-                "signature": _("Signature"),
-                "production": _("Manufacturing Order"),
-                "invoice": _("Invoice"),
-                "credit_note": _("Credit Note"),
-                "payment": _("Payment"),
+                "message": self.env._("Message"),
+                "call": self.env._("Call"),
+                "meeting": self.env._("Meeting"),
+                "mailing": self.env._("Mailing"),
+                "ticket": self.env._("Ticket"),
+                "quote": self.env._("Quotation"),
+                "order": self.env._("Sales Order"),
+                "signature": self.env._("Signature"),
+                "production": self.env._("Manufacturing Order"),
+                "invoice": self.env._("Invoice"),
+                "credit_note": self.env._("Credit Note"),
+                "payment": self.env._("Payment"),
             },
             "channel": {
-                "email": _("E-mail"),
-                "chatter": _("Chatter"),
-                "phone": _("Phone"),
-                "meeting": _("Meeting"),
-                "mailing": _("Mailing"),
-                "ticket": _("Ticket"),
-                "document": _("Document"),
-                "portal": _("Portal"),
+                "email": self.env._("E-mail"),
+                "chatter": self.env._("Chatter"),
+                "phone": self.env._("Phone"),
+                "meeting": self.env._("Meeting"),
+                "mailing": self.env._("Mailing"),
+                "ticket": self.env._("Ticket"),
+                "document": self.env._("Document"),
+                "portal": self.env._("Portal"),
             },
             "department": {
-                "sales": _("Sales"),
-                "production": _("Production"),
-                "billing": _("Billing"),
-                "support": _("Support"),
-                "marketing": _("Marketing"),
+                "sales": self.env._("Sales"),
+                "production": self.env._("Production"),
+                "billing": self.env._("Billing"),
+                "support": self.env._("Support"),
+                "marketing": self.env._("Marketing"),
             },
         }
 
@@ -136,18 +135,19 @@ class ResPartner(models.Model):
     @api.model
     def _crm_timeline_check_input(self, filters, offset, limit):
         """Refuse what is not a page or a filter, with a message that says why."""
-        _ = self.env._
         if not self.env.user._is_internal():
-            raise AccessError(_("Only internal users see the customer timeline."))
-        limit = _whole(limit, "limit", 1, MAX_LIMIT, _)
-        offset = _whole(offset, "offset", 0, MAX_OFFSET, _)
+            raise AccessError(
+                self.env._("Only internal users see the customer timeline.")
+            )
+        limit = _whole(self.env, limit, "limit", 1, MAX_LIMIT)
+        offset = _whole(self.env, offset, "offset", 0, MAX_OFFSET)
         filters = filters or {}
         if not isinstance(filters, dict):
-            raise UserError(_("The timeline filters must be a dictionary."))
+            raise UserError(self.env._("The timeline filters must be a dictionary."))
         unknown = set(filters) - set(FILTER_KEYS)
         if unknown:
             raise UserError(
-                _(
+                self.env._(
                     "Unknown timeline filter(s): %(names)s. Known: %(known)s.",
                     names=", ".join(sorted(map(str, unknown))),
                     known=", ".join(FILTER_KEYS),
@@ -165,7 +165,7 @@ class ResPartner(models.Model):
                 isinstance(v, str) and v in labels[key] for v in values
             ):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Unknown timeline %(key)s %(values)r. Known: %(known)s.",
                         key=key,
                         values=values,
@@ -183,7 +183,7 @@ class ResPartner(models.Model):
                 clean[key] = None
             if not clean[key]:
                 raise UserError(
-                    _(
+                    self.env._(
                         "The timeline's %(key)s must be a date (YYYY-MM-DD), "
                         "not %(value)r.",
                         key=key,
@@ -637,23 +637,3 @@ class ResPartner(models.Model):
             source=SQL("'account.payment'"),
             source_id=SQL("account_payment.id"),
         )
-
-
-class CrmLead(models.Model):
-    _inherit = "crm.lead"
-
-    def crm_timeline(self, filters=None, offset=0, limit=40):
-        """The timeline of the opportunity's customer (empty without one)."""
-        self.ensure_one()
-        self.check_access("read")
-        partner = self.partner_id
-        if not partner:
-            self.env["res.partner"]._crm_timeline_check_input(filters, offset, limit)
-            return {
-                "entries": [],
-                "total": 0,
-                "offset": offset,
-                "limit": limit,
-                "labels": self.env["res.partner"]._crm_timeline_labels(),
-            }
-        return partner.crm_timeline(filters=filters, offset=offset, limit=limit)

@@ -25,7 +25,13 @@ export class CrmTimeline extends Component {
             total: 0,
             offset: 0,
             labels: {kind: {}, channel: {}, department: {}},
-            filters: {kind: "", channel: "", department: "", date_from: "", date_to: ""},
+            filters: {
+                kind: "",
+                channel: "",
+                department: "",
+                date_from: "",
+                date_to: "",
+            },
             loading: true,
         });
         onWillStart(() => this.load(this.props.record.resId));
