@@ -116,11 +116,14 @@ class ResPartner(models.Model):
         "date_from": "YYYY-MM-DD", "date_to": "YYYY-MM-DD"}``, every key
         optional. Returns ``{"entries": [...], "total": n, "offset", "limit",
         "labels"}``; an entry is ``{"date", "kind", "channel", "department",
-        "title", "amount", "currency", "model", "res_id"}`` with ``model`` and
-        ``res_id`` the record to open.
+        "title", "amount", "currency", "model", "res_id", "date_only"}`` with
+        ``model`` and ``res_id`` the record to open, and ``date_only`` for
+        entries dated by a day (invoices, payments), not a moment.
         """
         self.ensure_one()
         filters, offset, limit = self._crm_timeline_check_input(filters, offset, limit)
+        # a customer the user may not open has no timeline for them
+        self.check_access("read")
         entries, total = self.commercial_partner_id._crm_timeline(
             filters, offset, limit
         )
@@ -245,6 +248,8 @@ class ResPartner(models.Model):
                 "currency": row["currency"],
                 "model": row["model"],
                 "res_id": row["res_id"],
+                # invoices and payments have a day, not a time of day
+                "date_only": row["date_only"],
             }
             for row in rows
         ]
@@ -314,6 +319,7 @@ class ResPartner(models.Model):
             "res_id",
             "source",
             "source_id",
+            "date_only",
         )
         casts = {
             "date": "timestamp",
@@ -327,12 +333,13 @@ class ResPartner(models.Model):
             "res_id": "integer",
             "source": "varchar",
             "source_id": "integer",
+            "date_only": "boolean",
         }
         return query.select(
             *(
                 SQL(
                     "CAST(%s AS %s) AS %s",
-                    columns.get(name, SQL("NULL")),
+                    columns.get(name, SQL("FALSE" if name == "date_only" else "NULL")),
                     SQL(casts[name]),
                     SQL.identifier(name),
                 )
@@ -590,6 +597,7 @@ class ResPartner(models.Model):
         return self._crm_timeline_select(
             query,
             date=SQL("account_move.invoice_date"),
+            date_only=SQL("TRUE"),
             kind=SQL(
                 "CASE WHEN account_move.move_type = 'out_refund' THEN 'credit_note' "
                 "ELSE 'invoice' END"
@@ -623,6 +631,7 @@ class ResPartner(models.Model):
         return self._crm_timeline_select(
             query,
             date=SQL("account_payment.date"),
+            date_only=SQL("TRUE"),
             kind=SQL("'payment'"),
             channel=SQL("'document'"),
             department=SQL("'billing'"),

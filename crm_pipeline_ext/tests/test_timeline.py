@@ -276,6 +276,10 @@ class TestCustomerTimeline(PipelineCommon):
         self.assertTrue(
             all(e["currency"] == self.currency for e in page["entries"] if e["amount"])
         )
+        by_kind = {e["kind"]: e for e in page["entries"]}
+        self.assertTrue(by_kind["invoice"]["date_only"])
+        self.assertTrue(by_kind["payment"]["date_only"])
+        self.assertFalse(by_kind["call"]["date_only"])
         # the contact's and the opportunity's timelines are the customer's
         self.assertEqual(self._core(self._page(record=self.contact, limit=100)), core)
         self.assertEqual(self._core(self._page(record=self.lead, limit=100)), core)
@@ -327,6 +331,12 @@ class TestCustomerTimeline(PipelineCommon):
         # another company's user sees nothing of this company's documents
         other = self._page(self.other_user, limit=100)
         self.assertFalse([e for e in other["entries"] if e["model"] != "res.partner"])
+        # nor the timeline of a customer of this company it cannot open
+        own_company_customer = self.env["res.partner"].create(
+            {"name": "Company-only customer", "company_id": self.company.id}
+        )
+        with self.assertRaises(AccessError):
+            own_company_customer.with_user(self.other_user).crm_timeline()
         # a portal user gets no timeline at all
         portal = self._user("tl_portal", "Timeline Portal", "base.group_portal")
         with self.assertRaises(AccessError):

@@ -1,7 +1,12 @@
 /* Copyright 2026 CRM Suite Contributors
  * License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {Component, onWillStart, onWillUpdateProps, useState} from "@odoo/owl";
-import {deserializeDateTime, formatDateTime} from "@web/core/l10n/dates";
+import {
+    deserializeDate,
+    deserializeDateTime,
+    formatDate,
+    formatDateTime,
+} from "@web/core/l10n/dates";
 import {formatFloat} from "@web/core/utils/numbers";
 import {registry} from "@web/core/registry";
 import {standardWidgetProps} from "@web/views/widgets/standard_widget_props";
@@ -72,8 +77,12 @@ export class CrmTimeline extends Component {
         });
     }
 
-    formatDate(value) {
-        return formatDateTime(deserializeDateTime(value));
+    formatWhen(entry) {
+        // an invoice's or a payment's day is not shifted by the time zone
+        if (entry.date_only) {
+            return formatDate(deserializeDate(entry.date.slice(0, 10)));
+        }
+        return formatDateTime(deserializeDateTime(entry.date));
     }
 
     formatAmount(entry) {
