@@ -44,8 +44,12 @@
         "views/crm_sales_target_views.xml",
         "views/crm_forecast_submission_views.xml",
         "views/crm_stage_probability_update_views.xml",
+        "views/crm_timeline_views.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_pipeline_ext/static/src/timeline/*",
+        ],
         "web.assets_tests": [
             "crm_pipeline_ext/static/tests/tours/*.js",
         ],
@@ -58,5 +62,6 @@
         "demo/crm_stage_probability_demo.xml",
         "demo/crm_sales_target_demo.xml",
         "demo/crm_forecast_submission_demo.xml",
+        "demo/crm_timeline_demo.xml",
     ],
 }

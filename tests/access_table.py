@@ -271,6 +271,21 @@ TABLE = {
         "rcu": ("segmentation_manager",),
         "r": ("marketing_user",),
     },
+    "crm.sales.target": {
+        "rwcu": ("sales_manager",),
+        "r": ALL_DOCUMENTS,
+    },
+    "crm.sales.target:own": {
+        "rwcu": ("sales_manager",),
+        "r": ("salesperson", *ALL_DOCUMENTS),
+    },
+    "crm.forecast.submission": {
+        "rwcu": ("sales_manager",),
+        "r": ALL_DOCUMENTS,
+    },
+    "crm.forecast.submission:own": {
+        "rwcu": ("salesperson", "sales_manager", *ALL_DOCUMENTS),
+    },
     "crm.stage.gate.bypass": {
         "rwcu": ("gate_bypass",),
     },

@@ -13,6 +13,8 @@ import itertools
 from datetime import date
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
@@ -290,6 +292,26 @@ FIXTURES = {
         ),
         "write": {"name": "Renamed"},
     },
+    "crm.sales.target": {
+        "make": lambda c, env, o: _as(env, "crm.sales.target").create(
+            {"user_id": o.id, "date_from": c.period(), "target_won_revenue": 1000.0}
+        ),
+        "write": {"target_margin": 5.0},
+        "owned": True,
+    },
+    "crm.forecast.submission": {
+        "make": lambda c, env, o: _as(env, "crm.forecast.submission").create(
+            {
+                "user_id": o.id,
+                "team_id": False,
+                "date_from": c.period(),
+                "commit_amount": 100.0,
+                "best_case_amount": 200.0,
+            }
+        ),
+        "write": {"commit_amount": 150.0},
+        "owned": True,
+    },
     # wizards: a user only ever sees its own transient records
     "crm.stage.gate.bypass": {
         "make": lambda c, env, o: _as(env, "crm.stage.gate.bypass").create(
@@ -441,6 +463,11 @@ class TestAccessMatrix(TransactionCase):
     @classmethod
     def seq(cls):
         return next(cls._counter)
+
+    @classmethod
+    def period(cls):
+        """A month no other record of the matrix uses (one figure per period)."""
+        return date(2030, 1, 1) + relativedelta(months=cls.seq())
 
     def lead_of(self, owner):
         return self._leads[owner]

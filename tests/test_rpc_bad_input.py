@@ -164,6 +164,21 @@ CASES = [
                  "price": 1.0}], {}, CLEAR),
     ("salesperson edits a competitor", "sales", "crm.competitor", "write",
      [["@competitor"], {"name": "Renamed"}], {}, CLEAR),
+    # the customer timeline's paging and filters
+    ("timeline limit negative", "sales", "crm.lead", "crm_timeline",
+     [["@lead"]], {"limit": -1}, CLEAR),
+    ("timeline limit NaN", "sales", "crm.lead", "crm_timeline",
+     [["@lead"]], {"limit": float("nan")}, CLEAR),
+    ("timeline limit huge", "sales", "crm.lead", "crm_timeline",
+     [["@lead"]], {"limit": HUGE}, CLEAR),
+    ("timeline offset as text", "sales", "crm.lead", "crm_timeline",
+     [["@lead"]], {"offset": "ten"}, CLEAR),
+    ("timeline unknown filter", "sales", "crm.lead", "crm_timeline",
+     [["@lead"]], {"filters": {"colour": "red"}}, CLEAR),
+    ("timeline bad date", "sales", "crm.lead", "crm_timeline",
+     [["@lead"]], {"filters": {"date_from": "soon"}}, CLEAR),
+    ("timeline unknown id", "sales", "crm.lead", "crm_timeline",
+     [[UNKNOWN]], {}, CLEAR),
 ]
 # fmt: on
 

@@ -61,6 +61,8 @@ ADDON_OF = {
     "crm.segment.campaign.run.member": "crm_segmentation",
     "crm.next.offer": "crm_segmentation",
     "crm.segmentation.job.run": "crm_segmentation_queue",
+    "crm.sales.target": "crm_pipeline_ext",
+    "crm.forecast.submission": "crm_pipeline_ext",
 }
 
 

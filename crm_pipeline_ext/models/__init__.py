@@ -24,3 +24,5 @@ from . import crm_lead_escalation
 from . import mail_message
 from . import res_company
 from . import res_config_settings
+from . import res_partner_timeline
+from . import crm_lead_timeline

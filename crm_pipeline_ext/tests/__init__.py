@@ -24,3 +24,5 @@ from . import test_stage_probability
 from . import test_sales_target
 from . import test_forecast_submission
 from . import test_tour_forecast_submission
+from . import test_timeline
+from . import test_tour_timeline
