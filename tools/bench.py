@@ -251,6 +251,8 @@ def markdown(result):
 
 def twonode(args, result, odoo, db, previous):
     """The two-node step, run now (--twonode) or carried from the last run."""
+    if args.twonode is None:  # make bench SIZE=M: every row, and this step
+        args.twonode = args.size == "M" and args.rows == ",".join(ROW_NAMES)
     if args.twonode:
         result["twonode"] = run_twonode(odoo, db, args.twonode_backlog)
     elif previous and "twonode" in previous:
@@ -303,9 +305,11 @@ def main(argv=None):
     )
     parser.add_argument(
         "--twonode",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
+        default=None,
         help="also run the job-queue work (RFM, segment, routing chunks) on a copy "
-        "of the database, on one node and then on two (bench/twonode.py)",
+        "of the database, on one node and then on two (bench/twonode.py); by "
+        "default at M when every row runs (make bench SIZE=M)",
     )
     parser.add_argument(
         "--twonode-backlog",
@@ -357,7 +361,7 @@ def main(argv=None):
         pg.query(
             db,
             "VACUUM ANALYZE res_partner, account_move, account_move_line, "
-            "crm_lead, mail_message, mail_activity, sale_order_line",
+            "crm_lead, mail_message, mail_activity, sale_order_line, helpdesk_ticket",
         )
         generation_s = round(time.time() - started, 1)
         say(f"{db}: generated in {generation_s}s (steps: {gen['timings']})")
