@@ -35,6 +35,11 @@ DONE_ACTIVITY_SHARE = 0.6  # the rest are open (planned) activities
 META_KEY = "crm_bench.meta"
 COUNTRIES = ["ES", "FR", "MX", "US", "DE", "AR"]
 SALESPEOPLE = 8
+CATEGORIES = 12  # leaf product categories of the 24 products (two each)
+TICKETS_PER_PARTNER = 0.5  # helpdesk tickets: half the partners' count
+CONTRACTS = 10  # customers with a support contract and plan
+COVERED_SHARE = 5  # one ticket in this many is under a contract
+CLOSED_TICKET_SHARE = 0.8
 
 
 def sizes(size):
@@ -45,6 +50,7 @@ def sizes(size):
         "leads": leads,
         "activities": activities,
         "backlog": min(BACKLOG, leads // 2),
+        "tickets": int(partners * TICKETS_PER_PARTNER),
         "quote_lines": QUOTE_LINES if size != "XS" else 50,
     }
 
@@ -178,18 +184,28 @@ def _setup(env, n):
                 ],
             }
         )
-    # products and rate card
+    # products and rate card: three families (the pricing rules' categories),
+    # each of four leaf categories, so that the next offer has lifts to find
     categs = env["product.category"].create(
         [
             {"name": f"Bench {name}"}
             for name in ("Hardware", "Services", "Subscriptions")
         ]
     )
+    leaves = env["product.category"].create(
+        [
+            {
+                "name": f"Bench {categs[i % 3].name[6:]} {i // 3 + 1}",
+                "parent_id": categs[i % 3].id,
+            }
+            for i in range(CATEGORIES)
+        ]
+    )
     products = env["product.product"].create(
         [
             {
                 "name": f"Bench Product {i:02d}",
-                "categ_id": categs[i % 3].id,
+                "categ_id": leaves[i % CATEGORIES].id,
                 "list_price": 10.0 + 37.5 * i,
                 "standard_price": (10.0 + 37.5 * i) * 0.6,
                 "taxes_id": [Command.clear()],
@@ -362,8 +378,10 @@ def _setup(env, n):
         }
     )
     stages = env["crm.stage"].search([], order="sequence, id")
+    helpdesk = _setup_helpdesk(env, today, countries, products)
     env.flush_all()
     return {
+        **helpdesk,
         "company": company.id,
         "today": str(today),
         "countries": countries.ids,
@@ -394,6 +412,98 @@ def _setup(env, n):
         "won_stage": (stages.filtered("is_won")[:1] or stages[-1:]).id,
         "quote": quote.id,
         "segment": segment.id,
+    }
+
+
+def _setup_helpdesk(env, today, countries, products):
+    """A support team, customers under a support contract with a plan each
+    (no quota: every ticket of theirs is covered), and the template ticket,
+    covered by the first plan."""
+    from odoo import Command
+
+    service = env["product.product"].create(
+        {
+            "name": "Bench Support Hour",
+            "type": "service",
+            "list_price": 80.0,
+            "taxes_id": [Command.clear()],
+        }
+    )
+    team = env["helpdesk.ticket.team"].create({"name": "Bench Support"})
+    customers = env["res.partner"].create(
+        [
+            {
+                "name": f"Bench Contract Customer {i}",
+                "is_company": True,
+                "email": f"contract{i}@bench.example.com",
+                "country_id": countries[i % len(countries)].id,
+            }
+            for i in range(1, CONTRACTS + 1)
+        ]
+    )
+    # running from more than a year ago: the generated tickets' dates
+    start = today.replace(day=1, year=today.year - 2)
+    end = today.replace(day=1, year=today.year + 1)
+    contracts = env["contract.contract"].create(
+        [
+            {
+                "name": f"Bench Support Contract {i}",
+                "partner_id": customer.id,
+                "contract_type": "sale",
+                "line_recurrence": True,
+                "date_start": start,
+                "contract_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": service.id,
+                            "name": "Bench support subscription",
+                            "quantity": 1,
+                            "price_unit": 500.0,
+                            "recurring_rule_type": "monthly",
+                            "recurring_interval": 1,
+                            "date_start": start,
+                            "date_end": end,
+                            "recurring_next_date": start,
+                        }
+                    )
+                ],
+            }
+            for i, customer in enumerate(customers, 1)
+        ]
+    )
+    plans = env["helpdesk.support.plan"].create(
+        [
+            {
+                "name": f"Bench Plan {i}",
+                "contract_id": contract.id,
+                "period_type": "month",
+                "response_hours": 4.0,
+                "resolution_hours": 24.0,
+                "hourly_rate": 80.0,
+                "billable_product_id": service.id,
+            }
+            for i, contract in enumerate(contracts, 1)
+        ]
+    )
+    ticket = env["helpdesk.ticket"].create(
+        {
+            "name": "Bench ticket 0",
+            "description": "<p>Bench ticket</p>",
+            "partner_id": customers[0].id,
+            "team_id": team.id,
+            "product_id": products[0].id,
+        }
+    )
+    assert ticket.support_plan_id == plans[0], ticket.coverage_state
+    stages = env["helpdesk.ticket.stage"].search([], order="sequence, id")
+    return {
+        "ticket_team": team.id,
+        "template_ticket": ticket.id,
+        "plans": plans.ids,
+        "plan_contracts": [plan.contract_id.id for plan in plans],
+        "plan_partners": customers.ids,
+        "ticket_open_stages": stages.filtered(lambda st: not st.closed).ids,
+        "ticket_closed_stages": stages.filtered("closed").ids,
     }
 
 
@@ -734,6 +844,97 @@ def _bulk_activities(env, n, meta, lead_base):
     _sql(env, "DROP TABLE bench_act")
 
 
+def _bulk_tickets(env, n, meta, pbase):
+    """Tickets cloned from the template: one in COVERED_SHARE of a contract
+    customer, under its plan (its SLA deadlines shifted to the ticket's
+    creation), the others of the bulk customers, not covered; most closed."""
+    total = n["tickets"]
+    base = _reserve_ids(env, "helpdesk_ticket", total)
+    plans = len(meta["plans"])
+    opened, closed = meta["ticket_open_stages"], meta["ticket_closed_stages"]
+    _sql(
+        env,
+        f"""
+        CREATE TEMP TABLE bench_ticket AS
+        SELECT g, g %% {COVERED_SHARE} = 0 AS covered,
+               1 + (g / {COVERED_SHARE}) %% {plans} AS k,
+               {pbase} + 1 + floor(%s * random() ^ 2)::int AS pid,
+               (now() AT TIME ZONE 'UTC') - random() * interval '365 days'
+                   AS created,
+               random() < %s AS done,
+               random() AS x
+          FROM generate_series(1, %s) g
+        """,
+        n["partners"],
+        CLOSED_TICKET_SHARE,
+        total,
+    )
+    closed_at = "b.created + (1 + b.x * 72) * interval '1 hour'"
+    shift = "(b.created - t.sla_start_date)"
+    resolution = f"t.sla_resolution_deadline + {shift}"
+    response = f"t.sla_response_deadline + {shift}"
+    end = f"CASE WHEN b.done THEN {closed_at} ELSE now() AT TIME ZONE 'UTC' END"
+    late = f"(b.covered AND {resolution} < {end})"
+    _clone(
+        env,
+        "helpdesk_ticket",
+        f"""bench_ticket b JOIN helpdesk_ticket t ON t.id = {meta["template_ticket"]}
+            JOIN res_partner p ON p.id = CASE WHEN b.covered
+                 THEN ({_arr(meta["plan_partners"])})[b.k] ELSE b.pid END""",
+        {
+            "id": f"{base} + b.g",
+            "number": "'BTCK/' || lpad(b.g::text, 8, '0')",
+            "name": "'Bench ticket ' || b.g",
+            "partner_id": "p.id",
+            "commercial_partner_id": "p.id",
+            "partner_name": "p.name",
+            "partner_email": "p.email",
+            "stage_id": (
+                f"CASE WHEN b.done THEN ({_arr(closed)})"
+                f"[1 + floor(b.x * {len(closed)})::int] ELSE ({_arr(opened)})"
+                f"[1 + floor(b.x * {len(opened)})::int] END"
+            ),
+            "closed_date": f"CASE WHEN b.done THEN {closed_at} END",
+            "last_stage_update": (
+                f"CASE WHEN b.done THEN {closed_at} ELSE b.created END"
+            ),
+            "support_plan_id": (
+                f"CASE WHEN b.covered THEN ({_arr(meta['plans'])})[b.k] END"
+            ),
+            "contract_id": (
+                f"CASE WHEN b.covered THEN ({_arr(meta['plan_contracts'])})[b.k] END"
+            ),
+            "coverage_state": (
+                "CASE WHEN b.covered THEN 'covered' ELSE 'not_covered' END"
+            ),
+            "coverage_note": "NULL",
+            "coverage_date": "b.created::date",
+            "sla_start_date": "b.created",
+            "sla_response_deadline": f"CASE WHEN b.covered THEN {response} END",
+            "sla_resolution_deadline": f"CASE WHEN b.covered THEN {resolution} END",
+            "first_response_date": (
+                "CASE WHEN b.done THEN b.created + b.x * interval '6 hours' END"
+            ),
+            "sla_response_breached": (
+                f"b.covered AND b.done AND b.created + b.x * interval '6 hours' "
+                f"> {response}"
+            ),
+            "sla_resolution_breached": late,
+            "sla_breach_count": (
+                f"(CASE WHEN b.covered AND b.done AND b.created + b.x * "
+                f"interval '6 hours' > {response} THEN 1 ELSE 0 END) + "
+                f"(CASE WHEN {late} THEN 1 ELSE 0 END)"
+            ),
+            "access_token": "NULL",
+            "create_date": "b.created",
+            "write_date": f"CASE WHEN b.done THEN {closed_at} ELSE b.created END",
+        },
+        "TRUE",
+    )
+    _sql(env, "DROP TABLE bench_ticket")
+    return base
+
+
 def _quote(text):
     return "'" + str(text).replace("'", "''") + "'"
 
@@ -785,6 +986,9 @@ def generate(env, size, fast=False):
     step = time.time()
     _bulk_activities(env, n, meta, lead_base)
     timings["activities"] = time.time() - step
+    step = time.time()
+    meta["ticket_base"] = _bulk_tickets(env, n, meta, pbase)
+    timings["tickets"] = time.time() - step
     _bulk_quote(env, n, meta)
     _sql(env, "DROP TABLE bench_lead")
     if fast:

@@ -415,7 +415,15 @@ SCREENS = {
     "screen_leads": ("crm.lead", "list", "crm.crm_lead_action_pipeline", 80),
     "screen_quote": ("sale.order", "form", "sale.action_quotations", 40),
     "screen_partner": ("res.partner", "form", "account.res_partner_action_customer", 0),
+    "screen_tickets": (
+        "helpdesk.ticket",
+        "list",
+        "helpdesk_mgmt.helpdesk_ticket_action",
+        80,
+    ),
 }
+# the domain of a list screen's action (crm's pipeline shows opportunities)
+LIST_DOMAIN = {"crm.lead": [("type", "=", "opportunity")]}
 # the suite's addons, read from the repository's manifests
 SUITE = sorted(
     p.parent.name for p in Path(__file__).resolve().parents[1].glob("*/__manifest__.py")
@@ -539,7 +547,7 @@ def open_screen(state, page=None):
         return {"groups": result["length"]}
     if state["type"] == "list":
         result = Model.web_search_read(
-            [("type", "=", "opportunity")], state["spec"], limit=page
+            LIST_DOMAIN.get(model, []), state["spec"], limit=page
         )
         return {"records": len(result["records"]), "length": result["length"]}
     spec = state["spec"]

@@ -131,3 +131,43 @@ class TestBenchGenerator(TransactionCase):
         self.assertEqual(reversal.amount_total, total)
         reversal.action_post()
         self.assertEqual(reversal.state, "posted")
+
+    def _tickets(self):
+        return self.env["helpdesk.ticket"].search(
+            [("id", ">", self.meta["ticket_base"])]
+        )
+
+    def test_tickets_under_contracts(self):
+        """Tickets for the ticket-list screen: a share under a contract's plan,
+        which Odoo's own matching gives again, the others not covered."""
+        tickets = self._tickets()
+        self.assertEqual(len(tickets), self.counts["tickets"])
+        self.assertEqual(len(tickets), 50)
+        covered = tickets.filtered("support_plan_id")
+        self.assertEqual(len(covered), 50 // self.gen.COVERED_SHARE)
+        self.assertEqual(set(covered.mapped("coverage_state")), {"covered"})
+        self.assertEqual(
+            set((tickets - covered).mapped("coverage_state")), {"not_covered"}
+        )
+        for ticket in tickets:
+            plan, _note = ticket._match_support_plan()
+            self.assertEqual(plan, ticket.support_plan_id, ticket.number)
+            self.assertEqual(ticket.contract_id, plan.contract_id)
+            self.assertEqual(bool(ticket.closed_date), ticket.stage_id.closed)
+        self.assertTrue(covered.filtered("sla_resolution_deadline"))
+        tickets._validate_fields(tickets._fields)
+        names = tickets.mapped("number")
+        self.assertEqual(len(set(names)), len(names))
+
+    def test_categories_give_next_offer_lifts(self):
+        """24 products in 12 leaf categories under the three pricing families:
+        the next-offer recompute finds categories to offer."""
+        products = self.env["product.product"].browse(self.meta["products"])
+        self.assertEqual(len(products.categ_id), self.gen.CATEGORIES)
+        self.assertEqual(len(products.categ_id.parent_id), 3)
+        Offer = self.env["crm.next.offer"]
+        Offer._recompute(self.env.company)
+        offers = Offer.search([("company_id", "=", self.env.company.id)])
+        self.assertGreater(len(offers), 10)
+        self.assertGreater(len(offers.categ_id), 3)
+        self.assertTrue(all(lift > 1 for lift in offers.mapped("lift")))

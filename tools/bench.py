@@ -28,7 +28,7 @@ from suite.runs import OdooRun  # noqa: E402
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 sys.path.insert(0, str(BENCH))
-from generate import SIZES  # noqa: E402
+from generate import SIZES, sizes  # noqa: E402
 
 ROW_NAMES = [
     "rfm",
@@ -40,6 +40,7 @@ ROW_NAMES = [
     "screen_leads",
     "screen_quote",
     "screen_partner",
+    "screen_tickets",
     "churn",
     "margin",
     "facts",
@@ -84,6 +85,11 @@ GOALS.update(
         "margin": ("7b historical margin per customer (vs one SQL)", 2.0, "M"),
         "facts": ("7c customer x month facts at a cut-off (vs one SQL)", 2.0, "M"),
         "next_offer": ("7d next offer, all customers (vs one SQL)", 2.0, "M"),
+        "screen_tickets": (
+            "6e screen: ticket list with coverage, 80 rows (vs core's view)",
+            SCREEN_GOAL,
+            None,
+        ),
     }
 )
 # what each row's cost should grow with, for the scaling slope
@@ -91,6 +97,7 @@ DRIVER = {"rfm": 1, "segment": 0, "routing": 2, "pricing": 1, "kpi": 3}
 # a screen reads one page: its cost should not grow with the leads at all
 DRIVER.update(dict.fromkeys(ROW_NAMES[5:], 2))
 DRIVER.update({"churn": 0, "margin": 1, "facts": 1, "next_offer": 1})
+DRIVER["screen_tickets"] = 0  # one page of tickets: tickets grow with partners
 SLOPE_GOAL = 1.1
 MET = {True: "yes", False: "NO", None: "-"}
 QUERY_GROWTH = 1.25  # queries on all the work / on a tenth of it, at most
@@ -228,7 +235,50 @@ def markdown(result):
     for key, values in result["slopes"].items():
         text = ", ".join(f"{k} {v}" for k, v in values.items() if k in ROW_NAMES)
         lines.append(f"\nScaling slope {key}: {text} (goal {values['goal']})")
+    two = result.get("twonode")
+    if two and "one_node" in two and "two_nodes" in two:
+        one, both = two["one_node"], two["two_nodes"]
+        lines.append(
+            f"\nJob queue (RFM, segment, routing {one.get('routing_leads')} leads): "
+            f"single process {one.get('single_process_s')}s + routing "
+            f"{one.get('routing_single_process_s')}s; as jobs on one node "
+            f"{one['jobs_s']}s {one['chunks_per_node']}, on two nodes "
+            f"{both['jobs_s']}s {both['chunks_per_node']}; results equal: "
+            f"{MET[two['ok']]}"
+        )
     return "\n".join(lines)
+
+
+def twonode(args, result, odoo, db, previous):
+    """The two-node step, run now (--twonode) or carried from the last run."""
+    if args.twonode is None:  # make bench SIZE=M: every row, and this step
+        args.twonode = args.size == "M" and args.rows == ",".join(ROW_NAMES)
+    if args.twonode:
+        result["twonode"] = run_twonode(odoo, db, args.twonode_backlog)
+    elif previous and "twonode" in previous:
+        result["twonode"] = dict(previous["twonode"])
+        result["twonode"].setdefault("carried_from", previous["date"])
+
+
+def run_twonode(odoo, db, backlog):
+    """bench/twonode.py on a copy of ``db``: the job-queue work on one node,
+    then on two; its numbers, and whether every check passed."""
+    from twonode import BenchTwoNode
+
+    copy = f"{db}_jobs"
+    say(f"{copy}: copy of {db} for the two-node step")
+    odoo.drop_clone(copy)
+    odoo.clone_db(db, copy)
+    task = BenchTwoNode(odoo, copy, backlog)
+    try:
+        task()
+    finally:
+        for line in task.lines:
+            print(line)
+        odoo.drop_clone(copy)
+    out = dict(task.result, passed=task.passed, failed=task.failed, ok=task.ok)
+    say(f"two-node step: {json.dumps(out)}")
+    return out
 
 
 def main(argv=None):
@@ -252,6 +302,20 @@ def main(argv=None):
         default=10_000,
         help="leads routed by the routing row, on both sides (at most the generated "
         "backlog: 10,000, or half the leads at XS)",
+    )
+    parser.add_argument(
+        "--twonode",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also run the job-queue work (RFM, segment, routing chunks) on a copy "
+        "of the database, on one node and then on two (bench/twonode.py); by "
+        "default at M when every row runs (make bench SIZE=M)",
+    )
+    parser.add_argument(
+        "--twonode-backlog",
+        type=int,
+        default=10_000,
+        help="leads put back in the backlog and routed as jobs by the two-node step",
     )
     args = parser.parse_args(argv)
     rows = [r.strip() for r in args.rows.split(",") if r.strip()]
@@ -297,7 +361,7 @@ def main(argv=None):
         pg.query(
             db,
             "VACUUM ANALYZE res_partner, account_move, account_move_line, "
-            "crm_lead, mail_message, mail_activity, sale_order_line",
+            "crm_lead, mail_message, mail_activity, sale_order_line, helpdesk_ticket",
         )
         generation_s = round(time.time() - started, 1)
         say(f"{db}: generated in {generation_s}s (steps: {gen['timings']})")
@@ -311,6 +375,7 @@ def main(argv=None):
                 strict=True,
             )
         ),
+        "tickets": sizes(args.size)["tickets"],
         "generation_s": generation_s,
         "routing_backlog": args.backlog,
         "load_average": [round(x, 2) for x in __import__("os").getloadavg()],
@@ -363,6 +428,7 @@ def main(argv=None):
         )
     elif not routing:
         result.pop("routing_backlog")
+    twonode(args, result, odoo, db, previous)
     # rows of both sizes only (L may be run without some rows)
     result["slopes"] = slopes(result)
     print(markdown(result))
