@@ -23,9 +23,9 @@ class CrmSegmentSnapshot(models.Model):
     _inherit = "crm.segment.snapshot"
 
     def _queue_running(self):
-        # sudo: whether any run holds the snapshot, whoever started it
         return bool(
             self.env[RUN]
+            # sudo: whether any run holds the snapshot, whoever started it
             .sudo()
             .search_count(
                 [
@@ -38,7 +38,7 @@ class CrmSegmentSnapshot(models.Model):
         )
 
     def _check_not_taken(self):
-        super()._check_not_taken()
+        res = super()._check_not_taken()
         if self._queue_running():
             raise UserError(
                 self.env._(
@@ -46,6 +46,7 @@ class CrmSegmentSnapshot(models.Model):
                     name=self.name,
                 )
             )
+        return res
 
     def _queue_ranges(self, size):
         """(lower, upper] partner id ranges of ``size`` customers each, in
@@ -135,6 +136,8 @@ class CrmSegmentSnapshot(models.Model):
         churn predictions from every customer's class."""
         self.ensure_one()
         run._wait_chunks()
+        # sudo: the matrix is the application's bookkeeping of the cut-off,
+        # as action_take does
         config = self.env["crm.rfm.config"]._get_for_company(self.company_id).sudo()
         self.env.flush_all()
         try:
