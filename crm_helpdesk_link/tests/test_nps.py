@@ -6,6 +6,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import SupportCommon
 
@@ -98,6 +99,45 @@ class TestNps(SupportCommon):
         self.assertEqual(len(big.user_input_ids), 10)
         # five times the recipients: the query count does not grow with them
         self.assertLessEqual(many, few + 3, (few, many))
+
+    def _count_queries(self, campaigns):
+        campaigns.invalidate_recordset(["recipient_count"])
+        start = self.env.cr.sql_log_count
+        counts = campaigns.mapped("recipient_count")
+        return self.env.cr.sql_log_count - start, counts
+
+    def test_recipient_count_is_set_based(self):
+        Campaign = self.env["helpdesk.nps.campaign"]
+        self.env.flush_all()
+        one = self._campaign(partner_domain=repr([("id", "=", self.respondents[0].id)]))
+        self._count_queries(one)  # warm the caches (record rules)
+        few, counts = self._count_queries(one)
+        self.assertEqual(counts, [1])
+        # ten campaigns, each its own domain, three the same, one malformed
+        # (a stored domain a later uninstall broke), ten times the recipients
+        many = Campaign
+        for size in range(2, 9):
+            many |= self._campaign(
+                partner_domain=repr([("id", "in", self.respondents[:size].ids)])
+            )
+        many |= self._campaign() | self._campaign() | self._campaign()
+        bad = self._campaign()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE helpdesk_nps_campaign SET partner_domain = %s WHERE id = %s",
+                "[('no_such_field', '=', 1)]",
+                bad.id,
+            )
+        )
+        bad.invalidate_recordset(["partner_domain"])
+        many |= bad
+        many.invalidate_recordset(["recipient_count"])
+        many.mapped("partner_domain")  # read, as a form or list has them
+        # one query for all: not one per campaign, nor per recipient
+        with self.assertQueryCount(few):
+            counts = many.mapped("recipient_count")
+        self.assertEqual(counts, [2, 3, 4, 5, 6, 7, 8, 10, 10, 10, 0])
+        self.assertEqual(few, 1)
 
     def test_nps_results_and_partner_fields(self):
         campaign = self._campaign()

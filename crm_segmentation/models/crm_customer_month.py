@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .crm_segment_snapshot import partner_range_sql
 from .crm_segmentation_finite import FiniteMonetary, finite_sql
 
 FIRST_MONTHS = 12
@@ -28,7 +29,7 @@ RATING_MIN = 1
 class CrmRfmConfig(models.Model):
     _inherit = "crm.rfm.config"  # pylint: disable=consider-merging-classes-inherited
 
-    def _ticket_months_sql(self, m0, end):
+    def _ticket_months_sql(self, m0, end, lower=None, upper=None):
         """SQL (pid, mon, tickets, breaches) of the helpdesk tickets opened
         per month and of those whose SLA (response or resolution) was
         breached, or None when no helpdesk is installed. Checked at run time,
@@ -59,14 +60,16 @@ class CrmRfmConfig(models.Model):
              WHERE t.company_id = %(company)s
                AND t.create_date >= %(m0)s
                AND t.create_date < %(end)s
+               AND %(range)s
              GROUP BY 1, 2""",
             breached=breached,
+            range=partner_range_sql(SQL("p.commercial_partner_id"), lower, upper),
             company=self.company_id.id,
             m0=m0,
             end=end,
         )
 
-    def _rating_months_sql(self, m0, end):
+    def _rating_months_sql(self, m0, end, lower=None, upper=None):
         """SQL (pid, mon, rated, satisfied): the tickets rated per month by
         their customer (a contact of the ticket's commercial partner), by
         the month of the answer, the last answer of a ticket in a month
@@ -97,18 +100,22 @@ class CrmRfmConfig(models.Model):
                    AND rp.commercial_partner_id = tp.commercial_partner_id
                    AND t.company_id = %(company)s
                    AND a.at >= %(m0)s AND a.at < %(end)s
+                   AND %(range)s
                  ORDER BY r.res_id, a.mon, a.at DESC, r.id DESC
               ) last_answer
              GROUP BY 1, 2""",
             satisfied=RATING_SATISFIED,
+            range=partner_range_sql(SQL("tp.commercial_partner_id"), lower, upper),
             min=RATING_MIN,
             company=self.company_id.id,
             m0=m0,
             end=end,
         )
 
-    def _freeze_customer_months(self, date):
-        """Insert the customer x month rows of the cut-off ``date``."""
+    def _freeze_customer_months(self, date, lower=None, upper=None):
+        """Insert the customer x month rows of the cut-off ``date`` (of the
+        customers whose id is in (lower, upper] when bounds are given: a
+        chunk; run again, it writes nothing twice)."""
         self.ensure_one()
         self.env.flush_all()
         date = fields.Date.to_date(date)
@@ -125,12 +132,12 @@ class CrmRfmConfig(models.Model):
         )[0][0]
         m0 = (previous or date - relativedelta(months=FIRST_MONTHS - 1)).replace(day=1)
         end = date + relativedelta(days=1)  # timestamps before the next day
-        tickets = self._ticket_months_sql(m0, end)
+        tickets = self._ticket_months_sql(m0, end, lower, upper)
         ticket_cte = tickets or SQL(
             "SELECT NULL::int AS pid, NULL::date AS mon, 0 AS tickets,"
             " 0 AS breaches WHERE false"
         )
-        rating_cte = self._rating_months_sql(m0, end) or SQL(
+        rating_cte = self._rating_months_sql(m0, end, lower, upper) or SQL(
             "SELECT NULL::int AS pid, NULL::date AS mon, 0 AS rated,"
             " 0 AS satisfied WHERE false"
         )
@@ -150,6 +157,7 @@ class CrmRfmConfig(models.Model):
                  WHERE %(filter)s
                    AND m.invoice_date >= %(m0)s
                    AND m.invoice_date <= %(d)s
+                   AND %(range_inv)s
                  GROUP BY 1, 2),
             so AS (
                 SELECT p.commercial_partner_id AS pid,
@@ -159,6 +167,7 @@ class CrmRfmConfig(models.Model):
                  WHERE o.state = 'sale' AND o.company_id = %(company)s
                    AND o.date_order >= %(m0)s
                    AND o.date_order < %(end)s
+                   AND %(range_p)s
                  GROUP BY 1, 2),
             tk AS (%(tickets)s),
             rt AS (%(ratings)s),
@@ -177,6 +186,7 @@ class CrmRfmConfig(models.Model):
                    AND (ld.id IS NULL OR ld.company_id = %(company)s)
                    AND msg.date >= %(m0)s
                    AND msg.date < %(end)s
+                   AND %(range_p)s
                  GROUP BY 1, 2),
             k AS (
                 SELECT pid, mon FROM inv UNION SELECT pid, mon FROM so
@@ -216,6 +226,10 @@ class CrmRfmConfig(models.Model):
                 tickets=ticket_cte,
                 ratings=rating_cte,
                 uid=self.env.uid,
+                range_inv=partner_range_sql(
+                    SQL("m.commercial_partner_id"), lower, upper
+                ),
+                range_p=partner_range_sql(SQL("p.commercial_partner_id"), lower, upper),
             )
         )
 

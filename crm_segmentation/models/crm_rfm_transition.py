@@ -14,6 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .crm_segment_snapshot import partner_range_sql
 from .crm_segmentation_finite import FiniteFloat
 
 MAX_PERIODS = 120
@@ -129,10 +130,11 @@ class CrmRfmConfig(models.Model):
             matrix = Transition.sudo().create({"company_id": self.company_id.id})
         return matrix
 
-    def _store_class_history(self, date):
-        """Freeze the class of every scored customer at cut-off ``date``:
-        one INSERT ... SELECT, insert-only (a second cut-off the same day
-        keeps the first one's rows)."""
+    def _store_class_history(self, date, lower=None, upper=None):
+        """Freeze the class of every scored customer at cut-off ``date``
+        (those whose id is in (lower, upper] when bounds are given): one
+        INSERT ... SELECT, insert-only (a second cut-off the same day, or a
+        chunk run again, keeps the first one's rows)."""
         self.ensure_one()
         self.env.flush_all()
         self.env.execute_query(
@@ -145,9 +147,11 @@ class CrmRfmConfig(models.Model):
                    %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
               FROM crm_rfm_score s
              WHERE s.company_id = %(company)s AND s.class_id IS NOT NULL
+               AND %(range)s
             ON CONFLICT (company_id, date, partner_id) DO NOTHING
             """,
                 date=date,
+                range=partner_range_sql(SQL("s.partner_id"), lower, upper),
                 uid=self.env.uid,
                 company=self.company_id.id,
             )

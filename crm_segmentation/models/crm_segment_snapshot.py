@@ -9,6 +9,17 @@ from odoo.tools import SQL, format_date, format_list, format_time
 from .crm_segmentation_finite import finite_sql
 
 
+def partner_range_sql(column, lower=None, upper=None):
+    """SQL condition: ``column`` in (lower, upper], a bound None being open
+    (both None: every partner). Snapshots taken in chunks of partner ids."""
+    conditions = []
+    if lower is not None:
+        conditions.append(SQL("%s > %s", column, lower))
+    if upper is not None:
+        conditions.append(SQL("%s <= %s", column, upper))
+    return SQL(" AND ").join(conditions) if conditions else SQL("TRUE")
+
+
 class CrmSegmentSnapshot(models.Model):
     """A dated photograph of segment members and their scores."""
 
@@ -86,62 +97,90 @@ class CrmSegmentSnapshot(models.Model):
         """Copy members and their scores in one INSERT ... SELECT."""
         self.check_access("write")
         for snap in self:
-            if snap.state == "done":
-                raise UserError(
-                    self.env._("Snapshot %(name)s is already taken.", name=snap.name)
-                )
-            segments = snap.segment_ids or self.env["crm.segment"].search(
-                [("company_id", "=", snap.company_id.id)]
-            )
-            self.env.flush_all()
-            self.env.execute_query(
-                SQL(
-                    """
-                INSERT INTO crm_segment_snapshot_line (
-                    snapshot_id, date, company_id, segment_id, segment_name,
-                    partner_id, class_id, rfm_code, r_score, f_score, m_score,
-                    recency_days, frequency, monetary,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT %(snap)s, %(date)s, %(company)s, m.segment_id,
-                       COALESCE(sg.name->>%(lang)s, sg.name->>'en_US'),
-                       m.partner_id,
-                       s.class_id, s.rfm_code, s.r_score, s.f_score, s.m_score,
-                       %(recency)s, s.frequency, %(monetary)s,
-                       %(uid)s, NOW() AT TIME ZONE 'UTC',
-                       %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM crm_segment_member m
-                  JOIN crm_segment sg ON sg.id = m.segment_id
-                  LEFT JOIN crm_rfm_score s ON s.id = m.score_id
-                 WHERE m.segment_id IN %(segments)s
-                """,
-                    snap=snap.id,
-                    lang=self.env.lang or "en_US",
-                    date=snap.date,
-                    recency=self.env["crm.rfm.score"]._recency_sql("s", snap.date),
-                    # a non-finite net revenue is kept as 0, the value the
-                    # score shows, not carried into the history
-                    monetary=finite_sql(SQL("s.monetary"), 0),
-                    company=snap.company_id.id,
-                    uid=self.env.uid,
-                    segments=tuple(segments.ids) or (0,),
-                )
-            )
-            count = self.env.cr.rowcount  # lines the INSERT just wrote
-            snap.segment_ids = segments
-            # sudo: the snapshot's own bookkeeping (read-only fields), after
-            # the write right on it was checked above
-            snap.sudo().write(
-                {
-                    "state": "done",
-                    "line_count": count,
-                    "taken_at": snap.taken_at or fields.Datetime.now(),
-                }
-            )
-            config = self.env["crm.rfm.config"]._get_for_company(snap.company_id)
-            # sudo: bookkeeping of the snapshot period on the settings row
-            config.sudo().last_snapshot_date = snap.date
+            snap._check_not_taken()
+            segments = snap._segments_to_take()
+            count = snap._insert_lines(segments)
+            snap._mark_taken(segments, count)
         self.env["crm.segment.snapshot.line"].invalidate_model()
         return True
+
+    def _check_not_taken(self):
+        self.ensure_one()
+        if self.state == "done":
+            raise UserError(
+                self.env._("Snapshot %(name)s is already taken.", name=self.name)
+            )
+
+    def _segments_to_take(self):
+        self.ensure_one()
+        return self.segment_ids or self.env["crm.segment"].search(
+            [("company_id", "=", self.company_id.id)]
+        )
+
+    def _insert_lines(self, segments, lower=None, upper=None):
+        """The lines of ``segments``' members whose partner id is in
+        (lower, upper] (all without bounds); returns how many were written.
+        Insert-only and idempotent: a member already photographed by this
+        snapshot is skipped (a partner is once in a segment), so a chunk
+        of a snapshot taken in parts can be run again."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.execute_query(
+            SQL(
+                """
+            INSERT INTO crm_segment_snapshot_line (
+                snapshot_id, date, company_id, segment_id, segment_name,
+                partner_id, class_id, rfm_code, r_score, f_score, m_score,
+                recency_days, frequency, monetary,
+                create_uid, create_date, write_uid, write_date)
+            SELECT %(snap)s, %(date)s, %(company)s, m.segment_id,
+                   COALESCE(sg.name->>%(lang)s, sg.name->>'en_US'),
+                   m.partner_id,
+                   s.class_id, s.rfm_code, s.r_score, s.f_score, s.m_score,
+                   %(recency)s, s.frequency, %(monetary)s,
+                   %(uid)s, NOW() AT TIME ZONE 'UTC',
+                   %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM crm_segment_member m
+              JOIN crm_segment sg ON sg.id = m.segment_id
+              LEFT JOIN crm_rfm_score s ON s.id = m.score_id
+             WHERE m.segment_id IN %(segments)s AND %(range)s
+               AND NOT EXISTS (
+                   SELECT 1 FROM crm_segment_snapshot_line l
+                    WHERE l.snapshot_id = %(snap)s
+                      AND l.segment_id = m.segment_id
+                      AND l.partner_id = m.partner_id)
+            """,
+                snap=self.id,
+                lang=self.env.lang or "en_US",
+                date=self.date,
+                recency=self.env["crm.rfm.score"]._recency_sql("s", self.date),
+                # a non-finite net revenue is kept as 0, the value the
+                # score shows, not carried into the history
+                monetary=finite_sql(SQL("s.monetary"), 0),
+                company=self.company_id.id,
+                uid=self.env.uid,
+                segments=tuple(segments.ids) or (0,),
+                range=partner_range_sql(SQL("m.partner_id"), lower, upper),
+            )
+        )
+        return self.env.cr.rowcount  # lines the INSERT just wrote
+
+    def _mark_taken(self, segments, count):
+        """The snapshot's bookkeeping once its lines are written."""
+        self.ensure_one()
+        self.segment_ids = segments
+        # sudo: the snapshot's own bookkeeping (read-only fields), after
+        # the write right on it was checked by the caller
+        self.sudo().write(
+            {
+                "state": "done",
+                "line_count": count,
+                "taken_at": self.taken_at or fields.Datetime.now(),
+            }
+        )
+        config = self.env["crm.rfm.config"]._get_for_company(self.company_id)
+        # sudo: bookkeeping of the snapshot period on the settings row
+        config.sudo().last_snapshot_date = self.date
 
     @api.readonly
     def action_view_lines(self):

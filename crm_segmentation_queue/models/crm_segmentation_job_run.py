@@ -7,7 +7,7 @@ from odoo.tools import SQL
 from odoo.addons.queue_job.exception import RetryableJobError
 
 # the job methods that are one chunk each (the run's finish job is not)
-CHUNK_METHODS = ("_queue_rfm_chunk", "_queue_segment_chunk")
+CHUNK_METHODS = ("_queue_rfm_chunk", "_queue_segment_chunk", "_queue_snapshot_chunk")
 
 
 class CrmSegmentationJobRun(models.Model):
@@ -23,7 +23,11 @@ class CrmSegmentationJobRun(models.Model):
 
     name = fields.Char(required=True, readonly=True)
     kind = fields.Selection(
-        [("rfm", "RFM Recompute"), ("segments", "Segment Recompute")],
+        [
+            ("rfm", "RFM Recompute"),
+            ("segments", "Segment Recompute"),
+            ("snapshot", "Snapshot"),
+        ],
         required=True,
         readonly=True,
     )
@@ -47,11 +51,19 @@ class CrmSegmentationJobRun(models.Model):
     chunk_done = fields.Integer("Chunks Done", compute="_compute_chunk_done")
     progress = fields.Float(compute="_compute_chunk_done")
     result_count = fields.Integer(
-        "Records Done", readonly=True, help="Customers scored or segment members."
+        "Records Done",
+        readonly=True,
+        help="Customers scored, segment members or snapshot lines.",
     )
     date_done = fields.Datetime("Finished On", readonly=True)
     segment_ids = fields.Many2many(
         "crm.segment", string="Segments", readonly=True, check_company=True
+    )
+    snapshot_id = fields.Many2one(
+        "crm.segment.snapshot",
+        readonly=True,
+        index="btree_not_null",
+        check_company=True,
     )
 
     @api.depends("graph_uuid", "chunk_total", "state")

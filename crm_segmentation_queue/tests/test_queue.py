@@ -18,8 +18,7 @@ from ..models.crm_segmentation_job_run import CHUNK_METHODS
 RUN = "crm.segmentation.job.run"
 
 
-@tagged("post_install", "-at_install")
-class TestSegmentationQueue(SegmentationCommon):
+class QueueCommon(SegmentationCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -70,6 +69,9 @@ class TestSegmentationQueue(SegmentationCommon):
     def _run(self, action):
         return self.env[RUN].browse(action["params"]["next"]["domain"][0][2])
 
+
+@tagged("post_install", "-at_install")
+class TestSegmentationQueue(QueueCommon):
     @freeze_time("2026-06-30")
     def test_rfm_chunks_equal_the_synchronous_recompute(self):
         run = self._run(self.config.action_recompute_queue())

@@ -9,10 +9,10 @@ holds the database (queue_job's advisory lock) and sends each job to the
 ``host:port`` of that section: a round-robin proxy on loopback in front of
 both nodes, as a load balancer is in production. The step computes the RFM
 scores and the segments' members once in a single process (the path of the
-scheduled actions), wipes them, runs them again as chunked jobs (the glue
-addons crm_*_queue), and checks that both nodes ran chunks (queue_job's
-``worker_pid`` against each node's worker pids) and that the results are
-the same.
+scheduled actions) and takes a snapshot of every segment, wipes them, runs
+them again as chunked jobs (the glue addons crm_*_queue), and checks that
+both nodes ran chunks (queue_job's ``worker_pid`` against each node's worker
+pids) and that the results are the same.
 """
 
 import configparser
@@ -44,6 +44,20 @@ MEMBER_ROWS = (
     "JOIN crm_segment s ON s.id = m.segment_id "
     "WHERE s.segment_type = 'dynamic' ORDER BY 1, 2"
 )
+# what a snapshot (a cut-off) writes, without its own ids
+SNAPSHOT_ROWS = {
+    "lines": "SELECT segment_id, partner_id, class_id, rfm_code, r_score, "
+    "f_score, m_score, recency_days, frequency, monetary "
+    "FROM crm_segment_snapshot_line WHERE snapshot_id = {snap} ORDER BY 1, 2",
+    "classes": "SELECT partner_id, class_id FROM crm_rfm_class_history "
+    "WHERE company_id = {company} AND date = '{date}' ORDER BY 1",
+    "customer months": "SELECT partner_id, month, class_id, revenue, margin, "
+    "invoice_count, order_count, ticket_count, activity_count, breach_count, "
+    "rated_count, satisfied_count FROM crm_customer_month "
+    "WHERE company_id = {company} AND cutoff_date = '{date}' ORDER BY 1, 2",
+    "transitions": "SELECT from_class_id, to_class_id, pair_count, probability "
+    "FROM crm_rfm_transition_line WHERE company_id = {company} ORDER BY 1, 2",
+}
 
 
 class RoundRobinProxy(threading.Thread):
@@ -103,7 +117,8 @@ class RoundRobinProxy(threading.Thread):
 
 
 class TwoNodeTask(Task):
-    """RFM and segment recomputes and routing as jobs, shared by two nodes."""
+    """RFM and segment recomputes, a snapshot and routing as jobs, shared by
+    two nodes."""
 
     title = "two nodes share the job queue"
     CHANNELS = "root:4"
@@ -226,8 +241,72 @@ class TwoNodeTask(Task):
             f"{len(members)} members",
             [f"single {len(members_ref)} rows, jobs {len(members)} rows"],
         )
+        single_snap, queued_snap, snap_run = self.snapshot(
+            admin, config["company_id"][0]
+        )
         single_route, queued_route = self.routing(admin)
-        self.spread([rfm_run, seg_run], single + single_route, queued + queued_route)
+        self.spread(
+            [rfm_run, seg_run, snap_run],
+            single + single_snap + single_route,
+            queued + queued_snap + queued_route,
+        )
+
+    def snapshot(self, admin, company):
+        """A snapshot of every segment taken in one process, its cut-off
+        rows wiped, then taken again as chunks of customers: the same lines,
+        classes, customer months and transition matrix."""
+
+        def rows(snap):
+            return {
+                name: self.query(
+                    sql.format(snap=int(snap), company=int(company), date=date)
+                )
+                for name, sql in SNAPSHOT_ROWS.items()
+            }
+
+        def forget(date):
+            # the cut-off's insert-only rows, as before any snapshot that day
+            self.query(
+                f"DELETE FROM crm_rfm_class_history WHERE company_id = {company} "
+                f"AND date = '{date}'; DELETE FROM crm_customer_month "
+                f"WHERE company_id = {company} AND cutoff_date = '{date}'"
+            )
+
+        Snapshot = "crm.segment.snapshot"
+        single_id = admin.call(Snapshot, "create", {"company_id": company})
+        (date,) = self.query(
+            f"SELECT date FROM crm_segment_snapshot WHERE id = {int(single_id)}"
+        )[0]
+        forget(date)
+        started = time.time()
+        admin.call(Snapshot, "action_take", [single_id])
+        single = time.time() - started
+        reference = rows(single_id)
+        self.query(f"DELETE FROM crm_segment_snapshot WHERE id = {int(single_id)}")
+        forget(date)
+        queued_id = admin.call(Snapshot, "create", {"company_id": company})
+        started = time.time()
+        action = admin.call(Snapshot, "action_take_queue", [queued_id])
+        run = action["params"]["next"]["domain"][0][2][0]
+        done = self.wait(run)
+        queued = time.time() - started
+        (chunks,) = self.query(
+            f"SELECT chunk_total FROM crm_segmentation_job_run WHERE id = {int(run)}"
+        )[0]
+        self.check(
+            f"{self.db}: snapshot as jobs finished",
+            done,
+            f"{chunks} chunks of customers",
+        )
+        got = rows(queued_id)
+        for name, ref in reference.items():
+            self.check(
+                f"{self.db}: snapshot {name} as jobs equal the single-process take",
+                got[name] == ref and (ref or name == "transitions"),
+                f"{len(ref)} rows",
+                [f"single {len(ref)} rows, jobs {len(got[name])} rows"],
+            )
+        return single, queued, run
 
     def routing(self, admin, backlog=48):
         """A backlog of unassigned leads routed by the cron (one process),
