@@ -104,6 +104,23 @@ class HelpdeskNpsCampaign(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        # the answers' scores are read against the campaign's survey: a sent
+        # campaign keeps its survey and company, or every stored score of
+        # its invitations (and of its customers) would be recomputed away
+        frozen = [name for name in ("survey_id", "company_id") if name in vals]
+        if frozen:
+            sent = self.filtered(lambda c: c.state == "sent")
+            for name in frozen:
+                if any(c[name].id != vals[name] for c in sent):
+                    raise UserError(
+                        self.env._(
+                            "A sent NPS campaign keeps its survey and company: "
+                            "create a new campaign instead."
+                        )
+                    )
+        return super().write(vals)
+
     def _recipient_domain(self):
         """The partner domain, checked: a clear error for a malformed one."""
         self.ensure_one()

@@ -152,6 +152,13 @@ class TestNps(SupportCommon):
         self.assertEqual(campaign.passive_count, 2)
         self.assertEqual(campaign.detractor_count, 2)
         self.assertEqual(campaign.nps, 25.0)  # 50 % - 25 %
+        # once sent, its survey stays (another survey would recompute every
+        # stored score against its own questions: none)
+        other_survey = self.env.ref("crm_helpdesk_link.survey_nps").copy()
+        with self.assertRaises(UserError):
+            campaign.write({"survey_id": other_survey.id})
+        campaign.write({"survey_id": campaign.survey_id.id, "name": "renamed"})
+        self.assertEqual(campaign.nps, 25.0)
         zero = inputs[6].partner_id
         self.assertEqual(zero.nps_category, "detractor")
         self.assertEqual(zero.nps_last_score, 0)
