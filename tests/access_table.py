@@ -268,7 +268,8 @@ TABLE = {
         "r": ("helpdesk_user", "support_plan_manager"),
     },
     "crm.segmentation.job.run": {
-        "rcu": ("segmentation_manager",),
+        # created by the recompute and snapshot actions only
+        "ru": ("segmentation_manager",),
         "r": ("marketing_user",),
     },
     "crm.sales.target": {

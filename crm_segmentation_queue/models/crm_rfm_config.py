@@ -80,7 +80,8 @@ class CrmRfmConfig(models.Model):
                 )
             config._recompute_start()
             ranges = config._queue_ranges()
-            run = runs.create(
+            # sudo: runs are created by these actions only (checked above)
+            run = runs.sudo().create(
                 {
                     "name": self.env._(
                         "RFM recompute of %(company)s", company=config.company_id.name
@@ -126,7 +127,8 @@ class CrmRfmConfig(models.Model):
     def _queue_rfm_finish(self, run, upper):
         """The last job: scores and classes from the stored metrics."""
         self.ensure_one()
-        run._wait_chunks()
+        if not run._wait_chunks():
+            return "failed"
         self.env.flush_all()
         try:
             with self.env.cr.savepoint(flush=False):

@@ -26,7 +26,8 @@ class CrmSegment(models.Model):
             )
         runs = self.env["crm.segmentation.job.run"]
         for company, company_segments in segments.grouped("company_id").items():
-            run = runs.create(
+            # sudo: runs are created by these actions only (checked above)
+            run = runs.sudo().create(
                 {
                     "name": self.env._(
                         "Segment recompute of %(company)s",

@@ -80,7 +80,9 @@ class CrmSegmentSnapshot(models.Model):
             # scheduled snapshot does not take a second one meanwhile
             config.sudo().last_snapshot_date = snap.date
             ranges = snap._queue_ranges(config.batch_size)
-            run = runs.create(
+            # sudo: runs are created by these actions only (access checked
+            # by the snapshot's own checks above)
+            run = runs.sudo().create(
                 {
                     "name": self.env._(
                         "Snapshot of %(company)s, %(date)s",
@@ -135,7 +137,8 @@ class CrmSegmentSnapshot(models.Model):
         """The last job: the snapshot taken, the transition matrix and the
         churn predictions from every customer's class."""
         self.ensure_one()
-        run._wait_chunks()
+        if not run._wait_chunks():
+            return "failed"
         # sudo: the matrix is the application's bookkeeping of the cut-off,
         # as action_take does
         config = self.env["crm.rfm.config"]._get_for_company(self.company_id).sudo()

@@ -41,7 +41,7 @@ class CrmSegmentationJobRun(models.Model):
         default=lambda s: s.env.user,
     )
     state = fields.Selection(
-        [("running", "Running"), ("done", "Done")],
+        [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
         default="running",
         required=True,
         readonly=True,
@@ -111,8 +111,27 @@ class CrmSegmentationJobRun(models.Model):
 
     def _wait_chunks(self):
         """The finish job runs once every chunk is done: until then it is
-        put back in the queue (without counting as a retry)."""
+        put back in the queue (without counting as a retry). A chunk that
+        failed (its retries spent) or was cancelled fails the run: it is
+        marked failed, which frees its company for the next run, and False
+        is returned, so that the finish job does nothing more."""
         self.ensure_one()
+        failed = (
+            self.env["queue.job"]
+            # sudo: the run's own jobs; the job queue is for job managers
+            .sudo()
+            .search_count(
+                [
+                    ("graph_uuid", "=", self.graph_uuid),
+                    ("state", "in", ("failed", "cancelled")),
+                    ("method_name", "in", CHUNK_METHODS),
+                ],
+                limit=1,
+            )
+        )
+        if failed:
+            self._mark_failed()
+            return False
         self.invalidate_recordset(["chunk_done"])
         if self.chunk_done < self.chunk_total:
             raise RetryableJobError(
@@ -120,6 +139,24 @@ class CrmSegmentationJobRun(models.Model):
                 seconds=2,
                 ignore_retry=True,
             )
+        return True
+
+    def _mark_failed(self):
+        self.ensure_one()
+        # sudo: run bookkeeping (read-only fields), written by the run's job
+        self.sudo().write({"state": "failed", "date_done": fields.Datetime.now()})
+        self.user_id._bus_send(
+            "simple_notification",
+            {
+                "type": "danger",
+                "title": self.name,
+                "message": self.env._(
+                    "%(name)s failed: a chunk failed or was cancelled (Job "
+                    "Queue > Jobs says why). Start it again once fixed.",
+                    name=self.name,
+                ),
+            },
+        )
 
     def _mark_done(self, count):
         """The run's last job: done, and the user who started it is told."""
@@ -145,7 +182,8 @@ class CrmSegmentationJobRun(models.Model):
     def _queue_finish_segments(self):
         """Finish job of a segment run: the members of its segments."""
         self.ensure_one()
-        self._wait_chunks()
+        if not self._wait_chunks():
+            return "failed"
         self._mark_done(sum(self.segment_ids.mapped("member_count")))
         return f"{len(self.segment_ids)} segments"
 

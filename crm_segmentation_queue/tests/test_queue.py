@@ -135,6 +135,24 @@ class TestSegmentationQueue(QueueCommon):
         self.assertEqual(self.config.run_done, 0, "the cron left the run alone")
 
     @freeze_time("2026-06-30")
+    def test_failed_chunk_fails_the_run_and_frees_the_company(self):
+        """A chunk whose retries are spent fails the run: the finish job no
+        longer waits for it forever, and the company is free again."""
+        run = self._run(self.config.action_recompute_queue())
+        jobs = self._jobs(run)
+        chunks = jobs.filtered(lambda j: j.method_name == "_queue_rfm_chunk")
+        self._perform(chunks[:1])
+        chunks[1:].write({"state": "failed"})
+        self.assertFalse(self.config._lock())
+        with patch.object(type(self.env["res.users"]), "_bus_send") as send:
+            result = Job.load(self.env, (jobs - chunks).uuid).perform()
+        self.assertEqual(result, "failed")
+        run.invalidate_recordset()
+        self.assertEqual(run.state, "failed")
+        self.assertEqual(send.call_args.args[1]["type"], "danger")
+        self.assertTrue(self.config._lock(), "the next run may start")
+
+    @freeze_time("2026-06-30")
     def test_segments_one_job_each(self):
         self.config.action_recompute()
         static = self.env["crm.segment"].create(
@@ -170,14 +188,21 @@ class TestSegmentationQueue(QueueCommon):
             as_analyst.write({"state": "done"})
         with self.assertRaises(AccessError):
             as_analyst.unlink()
-        with self.assertRaises(AccessError):
-            self.env[RUN].with_user(self.analyst).create({"name": "x", "kind": "rfm"})
+        for user in (self.analyst, self.manager):
+            # runs come from the actions only: a bare run would hold the
+            # company's recompute
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env[RUN].with_user(user).create({"name": "x", "kind": "rfm"})
         # the manager may not set the read-only bookkeeping either
         with self.assertRaises(AccessError):
             run.with_user(self.manager).write({"chunk_total": 1})
         # another company's run is out of reach
-        other = self.env[RUN].create(
-            {"name": "other", "kind": "rfm", "company_id": self.other_company.id}
+        other = (
+            self.env[RUN]
+            .sudo()
+            .create(
+                {"name": "other", "kind": "rfm", "company_id": self.other_company.id}
+            )
         )
         for user in (self.analyst, self.manager):
             self.assertFalse(
