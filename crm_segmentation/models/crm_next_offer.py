@@ -131,6 +131,10 @@ class CrmNextOffer(models.Model):
                                      AND na.cat = p.ca
                       JOIN per_cat nb ON nb.company_id = p.company_id
                                      AND nb.cat = p.cb
+                     -- only rules that lift: a customer's best source for
+                     -- a category is then the same, and the join below
+                     -- no longer carries the many pairs that do not
+                     WHERE p.nab::float8 * t.n / (na.n * nb.n) > 1 + 1e-9
                 ),
                 candidate AS (
                     SELECT DISTINCT ON (c.company_id, c.pid, r.cb)
@@ -150,7 +154,6 @@ class CrmNextOffer(models.Model):
                                PARTITION BY company_id, pid
                                ORDER BY lift DESC, nab DESC, cat) AS rk
                       FROM candidate
-                     WHERE lift > 1 + 1e-9
                 )
                 INSERT INTO crm_next_offer
                        (partner_id, company_id, categ_id, source_categ_id, rank,

@@ -39,7 +39,14 @@ class CrmSegmentMember(models.Model):
     company_id = fields.Many2one(
         related="segment_id.company_id", store=True, index=True
     )
-    score_id = fields.Many2one("crm.rfm.score", ondelete="set null", check_company=True)
+    # indexed: deleting RFM scores sets this to NULL, which without an index
+    # scans the members table once per deleted score
+    score_id = fields.Many2one(
+        "crm.rfm.score",
+        ondelete="set null",
+        check_company=True,
+        index="btree_not_null",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     email = fields.Char(related="partner_id.email")
     country_id = fields.Many2one(related="partner_id.country_id")
