@@ -60,11 +60,12 @@ class ResPartner(models.Model):
         sources = [
             # mailing traces opened or replied, on partners and on leads
             SQL(
-                """SELECT COALESCE(l.partner_id, t.res_id) AS pid, 'email' AS ch,
-                          COUNT(*) AS n
+                """SELECT CASE WHEN t.model = 'res.partner' THEN t.res_id
+                               ELSE l.partner_id END AS pid,
+                          'email' AS ch, COUNT(*) AS n
                      FROM mailing_trace t
                 LEFT JOIN crm_lead l ON t.model = 'crm.lead' AND l.id = t.res_id
-                    WHERE t.model IN ('res.partner', 'crm.lead')
+                    WHERE (t.model = 'res.partner' OR l.partner_id IS NOT NULL)
                       AND t.trace_status IN ('open', 'reply')
                       AND COALESCE(t.reply_datetime, t.open_datetime,
                                    t.create_date) >= %s
@@ -89,14 +90,15 @@ class ResPartner(models.Model):
             ),
             # activities done: calls and meetings, on partners and on leads
             SQL(
-                """SELECT COALESCE(l.partner_id, m.res_id) AS pid,
+                """SELECT CASE WHEN m.model = 'res.partner' THEN m.res_id
+                               ELSE l.partner_id END AS pid,
                           CASE WHEN t.category = 'phonecall'
                                THEN 'phone' ELSE 'meeting' END AS ch,
                           COUNT(*) AS n
                      FROM mail_message m
                      JOIN mail_activity_type t ON t.id = m.mail_activity_type_id
                 LEFT JOIN crm_lead l ON m.model = 'crm.lead' AND l.id = m.res_id
-                    WHERE m.model IN ('res.partner', 'crm.lead')
+                    WHERE (m.model = 'res.partner' OR l.partner_id IS NOT NULL)
                       AND t.category IN ('phonecall', 'meeting')
                       AND m.date >= %s
                  GROUP BY 1, 2""",

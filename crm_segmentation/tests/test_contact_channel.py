@@ -168,6 +168,45 @@ class TestContactChannel(SegmentationCommon):
         self.env["res.partner"]._recompute_contact_channels()
         self.assertEqual(self._figures(self.c), (0, 0, 0, 1, "portal"))
 
+    def test_lead_without_partner_credits_nobody(self):
+        """A trace or a done call on a lead without customer is nobody's
+        contact, not that of the partner whose id the lead's happens to be."""
+        partner = self._partner("Same Id", email="sameid@example.com")
+        lead = self.env["crm.lead"].create({"name": "Anonymous lead"})
+        self.assertFalse(self.env["crm.lead"].browse(partner.id).exists())
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("UPDATE crm_lead SET id = %s WHERE id = %s", partner.id, lead.id)
+        )
+        self.env.invalidate_all()
+        lead = self.env["crm.lead"].browse(partner.id)
+        self.assertFalse(lead.partner_id)
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "Leads",
+                "mailing_model_id": self.env["ir.model"]._get_id("crm.lead"),
+            }
+        )
+        self.env["mailing.trace"].create(
+            {
+                "mass_mailing_id": mailing.id,
+                "model": "crm.lead",
+                "res_id": lead.id,
+                "trace_status": "reply",
+                "email": "anonymous@example.com",
+            }
+        )
+        self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "res_id": lead.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                "user_id": self.env.uid,
+            }
+        ).action_feedback(feedback="Called")
+        self.env["res.partner"]._recompute_contact_channels()
+        self.assertEqual(self._figures(partner), (0, 0, 0, 0, False))
+
     def test_call_list_takes_phone_preferring_members(self):
         self._build_contacts()
         self.env["res.partner"]._recompute_contact_channels()
