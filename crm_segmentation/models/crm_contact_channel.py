@@ -126,31 +126,34 @@ class ResPartner(models.Model):
             return None
         Ticket = self.env["helpdesk.ticket"]
         if "channel_id" not in Ticket._fields:
-            return SQL(
-                """SELECT t.partner_id AS pid, 'ticket' AS ch, COUNT(*) AS n
-                     FROM helpdesk_ticket t
-                    WHERE t.partner_id IS NOT NULL AND t.create_date >= %s
-                 GROUP BY 1""",
-                since,
-            )
+            return self._contact_ticket_sql(since, {})
         channel_of = {}
         for xmlid, channel in TICKET_CHANNELS.items():
             record = self.env.ref(xmlid, raise_if_not_found=False)
             if record:
                 channel_of[record.id] = channel
-        cases = (
-            SQL(" ").join(
-                SQL("WHEN %s THEN %s", channel_id, channel)
-                for channel_id, channel in channel_of.items()
-            )
-            if channel_of
-            else SQL("")
-        )
-        return SQL(
+        return self._contact_ticket_sql(since, channel_of)
+
+    @api.model
+    def _contact_ticket_sql(self, since, channel_of):
+        """Tickets per partner, plus one contact per ticket on the channel
+        its channel maps to ({ticket channel id: contact channel}); without
+        any mapping (channels deleted or renamed) the tickets alone."""
+        tickets = SQL(
             """SELECT t.partner_id AS pid, 'ticket' AS ch, COUNT(*) AS n
                  FROM helpdesk_ticket t
-                WHERE t.partner_id IS NOT NULL AND t.create_date >= %(since)s
-             GROUP BY 1
+                WHERE t.partner_id IS NOT NULL AND t.create_date >= %s
+             GROUP BY 1""",
+            since,
+        )
+        if not channel_of:
+            return tickets
+        cases = SQL(" ").join(
+            SQL("WHEN %s THEN %s", channel_id, channel)
+            for channel_id, channel in channel_of.items()
+        )
+        return SQL(
+            """%(tickets)s
             UNION ALL
                SELECT t.partner_id AS pid,
                       CASE t.channel_id %(cases)s ELSE NULL END AS ch,
@@ -159,6 +162,7 @@ class ResPartner(models.Model):
                 WHERE t.partner_id IS NOT NULL AND t.create_date >= %(since)s
                   AND t.channel_id IS NOT NULL
              GROUP BY 1, 2""",
+            tickets=tickets,
             since=since,
             cases=cases,
         )

@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL, mute_logger
@@ -206,6 +207,41 @@ class TestContactChannel(SegmentationCommon):
         ).action_feedback(feedback="Called")
         self.env["res.partner"]._recompute_contact_channels()
         self.assertEqual(self._figures(partner), (0, 0, 0, 0, False))
+
+    def test_ticket_source_without_channel_mapping(self):
+        """The ticket source runs whether the helpdesk channels it maps are
+        found or not (crm_segmentation installs without helpdesk_mgmt: a
+        temporary table stands for its tickets)."""
+        partner = self._partner("Ticket raiser")
+        self.env.cr.execute(
+            SQL(
+                "CREATE TEMPORARY TABLE helpdesk_ticket "
+                "(partner_id int, channel_id int, create_date timestamp)"
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO helpdesk_ticket VALUES "
+                "(%(p)s, 1, NOW()), (%(p)s, 2, NOW()), (%(p)s, NULL, NOW())",
+                p=partner.id,
+            )
+        )
+        since = fields.Datetime.subtract(fields.Datetime.now(), days=1)
+        Partner = self.env["res.partner"]
+        for channel_of, expected in (
+            ({}, [("ticket", 3)]),
+            ({1: "phone"}, [("phone", 1), ("ticket", 3)]),
+        ):
+            with self.subTest(channel_of=channel_of):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT ch, SUM(n)::int FROM (%s) src "
+                        "WHERE ch IS NOT NULL GROUP BY ch ORDER BY ch",
+                        Partner._contact_ticket_sql(since, channel_of),
+                    )
+                )
+                self.assertEqual(self.env.cr.fetchall(), expected)
+        self.env.cr.execute(SQL("DROP TABLE pg_temp.helpdesk_ticket"))
 
     def test_call_list_takes_phone_preferring_members(self):
         self._build_contacts()
