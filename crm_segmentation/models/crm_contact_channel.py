@@ -168,9 +168,14 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _recompute_contact_channels(self):
-        """Counts and preferred channel of every partner, in one statement
-        whatever their number; only rows whose figures change are written."""
+    def _recompute_contact_channels(self, companies=None):
+        """Counts and preferred channel of the partners, in one statement
+        whatever their number.
+
+        ``companies``: only the partners of these companies and those shared
+        by all companies are rewritten (what a manager recomputes from the
+        contacts, for the companies it works in); None, every partner (the
+        nightly cron, whose figures are the same for all companies)."""
         if not (
             self.env.su
             or self.env.user.has_group("crm_segmentation.group_segmentation_manager")
@@ -205,9 +210,10 @@ class ResPartner(models.Model):
                            COALESCE(a.tk, 0)::int AS tk
                       FROM res_partner p
                  LEFT JOIN agg a ON a.pid = p.id
-                     WHERE a.pid IS NOT NULL
-                        OR p.preferred_contact_channel IS NOT NULL
-                        OR p.contact_ticket_count > 0
+                     WHERE (a.pid IS NOT NULL
+                            OR p.preferred_contact_channel IS NOT NULL
+                            OR p.contact_ticket_count > 0)
+                       AND %(in_companies)s
                 )
                 UPDATE res_partner p
                    SET contact_email_count = new.e,
@@ -231,6 +237,14 @@ class ResPartner(models.Model):
                 """,
                 sources=self._contact_sources(since),
                 now=now,
+                in_companies=(
+                    SQL("TRUE")
+                    if companies is None
+                    else SQL(
+                        "(p.company_id IS NULL OR p.company_id IN %s)",
+                        tuple(companies.ids) or (None,),
+                    )
+                ),
             )
         )
         self.invalidate_model(
@@ -248,9 +262,10 @@ class ResPartner(models.Model):
 
     def action_recompute_contact_channels(self):
         """From the contacts' action menu; the rows given, if any, must be
-        readable (the recompute covers every partner)."""
+        readable; the recompute covers the partners of the user's current
+        companies and the shared ones, not another company's."""
         self.check_access("read")
-        count = self._recompute_contact_channels()
+        count = self._recompute_contact_channels(self.env.companies)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -243,6 +243,41 @@ class TestContactChannel(SegmentationCommon):
                 self.assertEqual(self.env.cr.fetchall(), expected)
         self.env.cr.execute(SQL("DROP TABLE pg_temp.helpdesk_ticket"))
 
+    def test_manager_recomputes_its_companies_only(self):
+        """From the contacts, a manager rewrites the partners of its
+        companies and the shared ones; the cron rewrites them all."""
+        company_b = self.env["res.company"].create({"name": "Channel B Co"})
+        mine = self._partner("Channel mine", company_id=self.env.company.id)
+        shared = self._partner("Channel shared")
+        theirs = self._partner("Channel theirs", company_id=company_b.id)
+        call = self.env.ref("mail.mail_activity_data_call")
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": partner.id,
+                    "activity_type_id": call.id,
+                    "user_id": self.env.uid,
+                }
+                for partner in mine + shared + theirs
+            ]
+        ).action_feedback(feedback="Called")
+        manager = new_test_user(
+            self.env,
+            login="ch_manager_a",
+            groups="crm_segmentation.group_segmentation_manager,"
+            "base.group_partner_manager",
+            company_id=self.env.company.id,
+            company_ids=[self.env.company.id],
+        )
+        mine.with_user(manager).action_recompute_contact_channels()
+        self.assertEqual(mine.preferred_contact_channel, "phone")
+        self.assertEqual(shared.preferred_contact_channel, "phone")
+        self.assertFalse(theirs.preferred_contact_channel)
+        self.assertFalse(theirs.contact_channel_date)
+        self.env["res.partner"]._recompute_contact_channels()
+        self.assertEqual(theirs.preferred_contact_channel, "phone")
+
     def test_call_list_takes_phone_preferring_members(self):
         self._build_contacts()
         self.env["res.partner"]._recompute_contact_channels()
