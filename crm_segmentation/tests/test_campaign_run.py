@@ -229,6 +229,54 @@ class TestCampaignRun(SegmentationCommon):
             set(treated.ids),
         )
 
+    def test_split_follows_what_it_was_drawn_from(self):
+        """A split campaign whose segment, channel or holdout changes goes
+        back to draft without groups, and the send draws them again; the
+        same value written again keeps the split."""
+        campaign = self._campaign()
+        campaign.action_split()
+        campaign.write({"holdout_percent": 30.0, "name": "Renamed"})
+        self.assertEqual(campaign.state, "split")
+        self.assertEqual(len(campaign.member_ids), 6)
+        campaign.with_user(self.marketing).holdout_percent = 0.0
+        self.assertEqual(campaign.state, "draft")
+        self.assertFalse(campaign.member_ids)
+        self.assertFalse(campaign.split_date)
+        campaign.with_user(self.marketing).action_send()
+        self.assertEqual(campaign.treated_count, 6)
+        self.assertEqual(campaign.holdout_count, 0)
+        # another segment: its members, not the old ones
+        other = self.env["crm.segment"].create(
+            {
+                "name": "Smaller segment",
+                "partner_domain": repr([("id", "in", (self.p1 + self.p2).ids)]),
+            }
+        )
+        other.action_compute()
+        second = self._campaign(holdout_percent=0.0)
+        second.action_split()
+        second.segment_id = other
+        self.assertEqual(second.state, "draft")
+        second.channel = "call"
+        self.people.user_id = self.salesman
+        second.action_send()
+        self.assertEqual(second.member_ids.partner_id, self.p1 + self.p2)
+
+    def test_sent_campaign_keeps_its_window(self):
+        campaign = self._campaign()
+        campaign.action_send()
+        for vals in (
+            {"send_date": "2026-04-01"},
+            {"window_days": 60},
+            {"segment_id": self.segment.id, "holdout_percent": 10.0},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                campaign.write(vals)
+        self.assertEqual(
+            (str(campaign.send_date), campaign.window_days), ("2026-03-01", 30)
+        )
+        campaign.write({"name": "Spring offer (sent)", "cost": 400.0})
+
     def test_bad_figures_refused(self):
         campaign = self._campaign()
         for vals in (
