@@ -314,8 +314,9 @@ class CrmSegmentCampaignRun(models.Model):
     def action_measure(self):
         """What each member did in the window, from the posted customer
         invoices and refunds of the campaign's company (amounts untaxed, in
-        the company currency): one statement for any number of members."""
-        self.check_access("read")
+        the company currency): one statement for any number of members.
+        It rewrites the members' figures: the write right is needed."""
+        self.check_access("write")
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -397,8 +398,10 @@ class CrmSegmentCampaignRun(models.Model):
             )
 
     def action_view_report(self):
+        """The members' figures as last measured (Measure updates them):
+        opening the report writes nothing."""
         self.ensure_one()
-        self.action_measure()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_segmentation.crm_segment_campaign_run_member_action"
         )

@@ -277,6 +277,40 @@ class TestCampaignRun(SegmentationCommon):
         )
         campaign.write({"name": "Spring offer (sent)", "cost": 400.0})
 
+    def test_reader_cannot_measure(self):
+        """Measuring rewrites the members' figures: a user who may only read
+        the campaign opens its report, which measures nothing."""
+        reader_group = self.env["res.groups"].create({"name": "Campaign readers"})
+        self.env["ir.model.access"].create(
+            [
+                {
+                    "name": f"{model} read",
+                    "model_id": self.env["ir.model"]._get_id(model),
+                    "group_id": reader_group.id,
+                    "perm_read": True,
+                }
+                for model in (
+                    "crm.segment.campaign.run",
+                    "crm.segment.campaign.run.member",
+                )
+            ]
+        )
+        reader = new_test_user(self.env, login="camp_reader", groups="base.group_user")
+        reader.group_ids += reader_group
+        campaign = self._campaign()
+        campaign.action_split()
+        self._force_groups(campaign, self.p5 + self.p6)
+        with mute_logger("odoo.models"), self.assertRaises(AccessError):
+            campaign.with_user(reader).action_measure()
+        self.assertFalse(campaign.measure_date)
+        action = campaign.with_user(reader).action_view_report()
+        self.assertEqual(action["domain"], [("campaign_id", "=", campaign.id)])
+        self.assertFalse(campaign.measure_date)
+        self.assertEqual(campaign.treated_revenue, 0.0)
+        campaign.with_user(self.marketing).action_measure()
+        self.assertTrue(campaign.measure_date)
+        self.assertAlmostEqual(campaign.treated_revenue, 1300.0)
+
     def test_bad_figures_refused(self):
         campaign = self._campaign()
         for vals in (
