@@ -22,6 +22,8 @@ COMPARE = {
 }
 
 # The customer's last NPS answer: kept from the survey answers, never typed.
+# It and the SLA breaches are internal figures: a portal user reading its own
+# partner must not see how the company classes it (groups= on the fields).
 NPS_PARTNER_FIELDS = ("nps_last_score", "nps_category", "nps_date")
 
 
@@ -56,6 +58,7 @@ class ResPartner(models.Model):
         string="SLA Breaches (90 Days)",
         compute="_compute_support_breach_count_90d",
         search="_search_support_breach_count_90d",
+        groups="base.group_user",
         help="SLA breaches of the customer's tickets opened in the last 90 days.",
     )
 
@@ -199,6 +202,7 @@ class ResPartner(models.Model):
         string="Last NPS Score",
         compute="_compute_nps_last",
         store=True,
+        groups="base.group_user",
         help="The partner's last answer (0-10) to an NPS campaign.",
     )
     nps_category = fields.Selection(
@@ -207,11 +211,15 @@ class ResPartner(models.Model):
         compute="_compute_nps_last",
         store=True,
         index=True,
+        groups="base.group_user",
         help="Promoter (9-10), passive (7-8) or detractor (0-6), from the "
         "partner's last NPS answer.",
     )
     nps_date = fields.Datetime(
-        string="Last NPS Answer", compute="_compute_nps_last", store=True
+        string="Last NPS Answer",
+        compute="_compute_nps_last",
+        store=True,
+        groups="base.group_user",
     )
     support_contract_active = fields.Boolean(
         string="Active Contract",
