@@ -10,7 +10,7 @@ from odoo.fields import Domain
 
 from .contract_contract import BREACH_WINDOW_DAYS, HEALTH
 from .helpdesk_nps_campaign import NPS_CATEGORY
-from .numeric_guard import FiniteFloat
+from .numeric_guard import FiniteFloat, server_only_fields_given
 
 COMPARE = {
     "<": operator.lt,
@@ -285,17 +285,13 @@ class ResPartner(models.Model):
         return domain if positive else ~domain
 
     def _check_nps_partner_fields(self, vals_list):
-        if self.env.su:
-            return
-        given = {
-            name for vals in vals_list for name in vals if name in NPS_PARTNER_FIELDS
-        }
+        given = server_only_fields_given(self.env, vals_list, NPS_PARTNER_FIELDS)
         if given:
             raise UserError(
                 self.env._(
                     "The NPS of a partner comes from their survey answers and "
                     "cannot be set: %(fields)s.",
-                    fields=", ".join(sorted(given)),
+                    fields=", ".join(given),
                 )
             )
 
