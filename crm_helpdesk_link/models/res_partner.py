@@ -2,13 +2,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 import operator
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
-from .contract_contract import BREACH_WINDOW_DAYS, HEALTH
+from .contract_contract import HEALTH, support_breaches_90d
 from .helpdesk_nps_campaign import NPS_CATEGORY
 from .numeric_guard import FiniteFloat, server_only_fields_given
 
@@ -141,21 +140,9 @@ class ResPartner(models.Model):
     def _support_breaches_90d(self, partner_ids=None):
         """{commercial partner id: SLA breaches of its tickets opened in the
         last 90 days}, in the user's companies, in one query."""
-        since = fields.Datetime.now() - timedelta(days=BREACH_WINDOW_DAYS)
-        domain = [
-            ("company_id", "in", self.env.companies.ids),
-            ("sla_breach_count", ">", 0),
-            ("sla_start_date", ">=", since),
-        ]
-        if partner_ids is not None:
-            domain.append(("commercial_partner_id", "in", partner_ids))
-        groups = (
-            self.env["helpdesk.ticket"]
-            # sudo: breaches are counted per customer, no ticket is shown
-            .sudo()
-            ._read_group(domain, ["commercial_partner_id"], ["sla_breach_count:sum"])
+        return support_breaches_90d(
+            self.env, "commercial_partner_id", partner_ids, self.env.companies
         )
-        return {partner.id: count for partner, count in groups}
 
     def _compute_support_breach_count_90d(self):
         breaches = self._support_breaches_90d(self.commercial_partner_id.ids)
