@@ -17,6 +17,26 @@ HEALTH = [("good", "Good"), ("warning", "At Risk"), ("critical", "Critical")]
 BREACH_WINDOW_DAYS = 90
 
 
+def support_breaches_90d(env, groupby, ids=None, companies=None):
+    """{id of the tickets' ``groupby`` (contract, commercial partner): SLA
+    breaches of its tickets opened in the last 90 days}, in one query; only
+    ``ids`` of it, only tickets of ``companies`` when given."""
+    since = fields.Datetime.now() - timedelta(days=BREACH_WINDOW_DAYS)
+    domain = [("sla_breach_count", ">", 0), ("sla_start_date", ">=", since)]
+    if ids is not None:
+        domain.append((groupby, "in", ids))
+    if companies is not None:
+        domain.append(("company_id", "in", companies.ids))
+    groups = (
+        env["helpdesk.ticket"]
+        # sudo: breaches are counted per contract or customer, no ticket is
+        # shown
+        .sudo()
+        ._read_group(domain, [groupby], ["sla_breach_count:sum"])
+    )
+    return {record.id: count for record, count in groups}
+
+
 class ContractContract(models.Model):
     _inherit = "contract.contract"
 
@@ -134,26 +154,6 @@ class ContractContract(models.Model):
                 len(contract.upsell_lead_ids) if can_leads else 0
             )
 
-    def _support_breaches_90d(self):
-        """{contract id: SLA breaches of its tickets opened in the last 90
-        days}, in one query."""
-        since = fields.Datetime.now() - timedelta(days=BREACH_WINDOW_DAYS)
-        groups = (
-            self.env["helpdesk.ticket"]
-            # sudo: breaches are counted into the health, no ticket is shown
-            .sudo()
-            ._read_group(
-                [
-                    ("contract_id", "in", self.ids),
-                    ("sla_breach_count", ">", 0),
-                    ("sla_start_date", ">=", since),
-                ],
-                ["contract_id"],
-                ["sla_breach_count:sum"],
-            )
-        )
-        return {contract.id: count for contract, count in groups}
-
     def _support_nps_categories(self):
         """{commercial partner id: NPS category of the last answer of the
         partner or one of its contacts}, in one query."""
@@ -179,7 +179,7 @@ class ContractContract(models.Model):
         today = fields.Date.context_today(self)
         # sudo: health is a summary; it must not depend on who reads it.
         usage = self.sudo().support_plan_ids._usage_batch(today)
-        breaches_90d = self._support_breaches_90d()
+        breaches_90d = support_breaches_90d(self.env, "contract_id", self.ids)
         nps = self._support_nps_categories()
         for contract in self:
             # sudo: plan figures are only aggregated into the health fields

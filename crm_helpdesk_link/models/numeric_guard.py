@@ -75,6 +75,16 @@ FINITE_AGGREGATES = {
 }
 
 
+def server_only_fields_given(env, vals_list, names):
+    """The fields of ``names`` that client values try to set, sorted (none
+    for superuser code, which computes them): for the fields a model keeps
+    from other data and that no user may type. The caller raises its own
+    message with them."""
+    if env.su:
+        return []
+    return sorted({name for vals in vals_list for name in vals if name in names})
+
+
 class HelpdeskNumericGuard(models.AbstractModel):
     """Range checks of the numbers users set, generated from the registry.
 

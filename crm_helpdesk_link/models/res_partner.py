@@ -2,15 +2,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 import operator
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
-from .contract_contract import BREACH_WINDOW_DAYS, HEALTH
+from .contract_contract import HEALTH, support_breaches_90d
 from .helpdesk_nps_campaign import NPS_CATEGORY
-from .numeric_guard import FiniteFloat
+from .numeric_guard import FiniteFloat, server_only_fields_given
 
 COMPARE = {
     "<": operator.lt,
@@ -22,6 +22,8 @@ COMPARE = {
 }
 
 # The customer's last NPS answer: kept from the survey answers, never typed.
+# It and the SLA breaches are internal figures: a portal user reading its own
+# partner must not see how the company classes it (groups= on the fields).
 NPS_PARTNER_FIELDS = ("nps_last_score", "nps_category", "nps_date")
 
 
@@ -56,6 +58,7 @@ class ResPartner(models.Model):
         string="SLA Breaches (90 Days)",
         compute="_compute_support_breach_count_90d",
         search="_search_support_breach_count_90d",
+        groups="base.group_user",
         help="SLA breaches of the customer's tickets opened in the last 90 days.",
     )
 
@@ -90,27 +93,65 @@ class ResPartner(models.Model):
 
     @api.model
     def _support_csat_by_partner(self):
-        """{commercial partner id: (rated, satisfied)} of the running
-        contracts' current periods, in the user's companies."""
-        plans = (
-            self.env["helpdesk.support.plan"]
-            # sudo: ratings are counted per customer, no contract data leaves
-            .sudo()
-            .search(
-                [
-                    ("company_id", "in", self.env.companies.ids),
-                    ("contract_id.active", "=", True),
-                ]
+        """{commercial partner id: (rated, satisfied)} of the rated tickets of
+        the running plans of active contracts, in the plans' current periods
+        (as the contract health counts them), in the user's companies: one
+        grouped query, whatever the number of contracts."""
+        today = fields.Date.context_today(self)
+        for model in ("helpdesk.ticket", "helpdesk.support.plan", "contract.contract"):
+            self.env[model].flush_model()
+        # the current period of a plan: from its start, every step months
+        # (the same arithmetic as helpdesk.support.plan._get_period)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH plan AS (
+                    SELECT pl.id, cc.commercial_partner_id AS pid, pl.date_start,
+                           CASE pl.period_type WHEN 'quarter' THEN 3
+                                WHEN 'year' THEN 12 ELSE 1 END AS step,
+                           ((date_part('year', %(today)s::date)
+                             - date_part('year', pl.date_start)) * 12
+                            + date_part('month', %(today)s::date)
+                            - date_part('month', pl.date_start))::int AS months
+                      FROM helpdesk_support_plan pl
+                      JOIN contract_contract cc
+                        ON cc.id = pl.contract_id AND cc.active
+                     WHERE pl.active
+                       AND pl.company_id IN %(companies)s
+                       AND pl.date_start <= %(today)s
+                       AND (pl.date_end IS NULL OR pl.date_end >= %(today)s)
+                ),
+                nth AS (
+                    SELECT plan.*, months / step AS k FROM plan
+                ),
+                period AS (
+                    SELECT id, pid, date_start, step,
+                           k - CASE WHEN (date_start
+                                   + make_interval(months => k * step))::date
+                                   > %(today)s THEN 1 ELSE 0 END AS k
+                      FROM nth
+                )
+                SELECT p.pid,
+                       COUNT(*) AS rated,
+                       COUNT(*) FILTER (WHERE t.csat_rating = 'satisfied')
+                  FROM period p
+                  JOIN helpdesk_ticket t
+                    ON t.support_plan_id = p.id AND t.active
+                   AND t.csat_rating IS NOT NULL
+                   AND t.coverage_date >= (p.date_start
+                       + make_interval(months => p.k * p.step))::date
+                   AND t.coverage_date <= (p.date_start
+                       + make_interval(months => (p.k + 1) * p.step)
+                       - interval '1 day')::date
+                 GROUP BY 1
+                """,
+                today=today,
+                companies=tuple(self.env.companies.ids),
             )
         )
-        totals = {}
-        for contract in plans.contract_id:
-            rated, satisfied = totals.get(contract.commercial_partner_id.id, (0, 0))
-            totals[contract.commercial_partner_id.id] = (
-                rated + contract.support_csat_count,
-                satisfied + contract.support_csat_satisfied_count,
-            )
-        return totals
+        return {
+            pid: (rated, satisfied) for pid, rated, satisfied in self.env.cr.fetchall()
+        }
 
     def _search_support_csat(self, operator, value):
         compare = COMPARE.get(operator)
@@ -138,21 +179,9 @@ class ResPartner(models.Model):
     def _support_breaches_90d(self, partner_ids=None):
         """{commercial partner id: SLA breaches of its tickets opened in the
         last 90 days}, in the user's companies, in one query."""
-        since = fields.Datetime.now() - timedelta(days=BREACH_WINDOW_DAYS)
-        domain = [
-            ("company_id", "in", self.env.companies.ids),
-            ("sla_breach_count", ">", 0),
-            ("sla_start_date", ">=", since),
-        ]
-        if partner_ids is not None:
-            domain.append(("commercial_partner_id", "in", partner_ids))
-        groups = (
-            self.env["helpdesk.ticket"]
-            # sudo: breaches are counted per customer, no ticket is shown
-            .sudo()
-            ._read_group(domain, ["commercial_partner_id"], ["sla_breach_count:sum"])
+        return support_breaches_90d(
+            self.env, "commercial_partner_id", partner_ids, self.env.companies
         )
-        return {partner.id: count for partner, count in groups}
 
     def _compute_support_breach_count_90d(self):
         breaches = self._support_breaches_90d(self.commercial_partner_id.ids)
@@ -199,6 +228,7 @@ class ResPartner(models.Model):
         string="Last NPS Score",
         compute="_compute_nps_last",
         store=True,
+        groups="base.group_user",
         help="The partner's last answer (0-10) to an NPS campaign.",
     )
     nps_category = fields.Selection(
@@ -207,11 +237,15 @@ class ResPartner(models.Model):
         compute="_compute_nps_last",
         store=True,
         index=True,
+        groups="base.group_user",
         help="Promoter (9-10), passive (7-8) or detractor (0-6), from the "
         "partner's last NPS answer.",
     )
     nps_date = fields.Datetime(
-        string="Last NPS Answer", compute="_compute_nps_last", store=True
+        string="Last NPS Answer",
+        compute="_compute_nps_last",
+        store=True,
+        groups="base.group_user",
     )
     support_contract_active = fields.Boolean(
         string="Active Contract",
@@ -231,34 +265,41 @@ class ResPartner(models.Model):
             partner.nps_date = last.nps_date if last else False
 
     @api.model
-    def _active_contract_partners(self):
+    def _active_contract_partners(self, partner_ids=None):
         """Commercial partners with a running sale contract line today, in
-        the user's companies."""
+        the user's companies; only among ``partner_ids`` when given."""
         today = fields.Date.context_today(self)
-        lines = (
-            self.env["contract.line"]
+        domain = Domain(
+            [
+                ("active", "=", True),
+                ("contract_type", "=", "sale"),
+                ("company_id", "in", self.env.companies.ids),
+                (
+                    "contract_line_ids",
+                    "any",
+                    [
+                        ("display_type", "=", False),
+                        ("is_canceled", "=", False),
+                        ("date_start", "<=", today),
+                        "|",
+                        ("date_end", "=", False),
+                        ("date_end", ">=", today),
+                    ],
+                ),
+            ]
+        )
+        if partner_ids is not None:
+            domain &= Domain("commercial_partner_id", "in", partner_ids)
+        groups = (
+            self.env["contract.contract"]
             # sudo: a yes/no per customer; no contract data leaves
             .sudo()
-            ._read_group(
-                [
-                    ("contract_id.active", "=", True),
-                    ("contract_id.contract_type", "=", "sale"),
-                    ("contract_id.company_id", "in", self.env.companies.ids),
-                    ("display_type", "=", False),
-                    ("is_canceled", "=", False),
-                    ("date_start", "<=", today),
-                    "|",
-                    ("date_end", "=", False),
-                    ("date_end", ">=", today),
-                ],
-                ["contract_id"],
-            )
+            ._read_group(domain, ["commercial_partner_id"])
         )
-        # sudo: the contract's customer, reduced to an id
-        return {contract.sudo().commercial_partner_id.id for (contract,) in lines}
+        return {partner.id for (partner,) in groups if partner}
 
     def _compute_support_contract_active(self):
-        active = self._active_contract_partners()
+        active = self._active_contract_partners(self.commercial_partner_id.ids)
         for partner in self:
             partner.support_contract_active = partner.commercial_partner_id.id in active
 
@@ -277,17 +318,13 @@ class ResPartner(models.Model):
         return domain if positive else ~domain
 
     def _check_nps_partner_fields(self, vals_list):
-        if self.env.su:
-            return
-        given = {
-            name for vals in vals_list for name in vals if name in NPS_PARTNER_FIELDS
-        }
+        given = server_only_fields_given(self.env, vals_list, NPS_PARTNER_FIELDS)
         if given:
             raise UserError(
                 self.env._(
                     "The NPS of a partner comes from their survey answers and "
                     "cannot be set: %(fields)s.",
-                    fields=", ".join(sorted(given)),
+                    fields=", ".join(given),
                 )
             )
 

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .helpdesk_nps_campaign import NPS_CATEGORY, nps_category_of
+from .numeric_guard import server_only_fields_given
 
 # Set from the answer itself: clients read them, only server code writes them.
 NPS_INPUT_FIELDS = ("nps_campaign_id", "nps_score", "nps_category", "nps_date")
@@ -61,17 +62,13 @@ class SurveyUserInput(models.Model):
                 answer.nps_date = False
 
     def _check_nps_fields(self, vals_list):
-        if self.env.su:
-            return
-        given = {
-            name for vals in vals_list for name in vals if name in NPS_INPUT_FIELDS
-        }
+        given = server_only_fields_given(self.env, vals_list, NPS_INPUT_FIELDS)
         if given:
             raise UserError(
                 self.env._(
                     "The NPS of a survey answer comes from the answer itself "
                     "and cannot be set: %(fields)s.",
-                    fields=", ".join(sorted(given)),
+                    fields=", ".join(given),
                 )
             )
 

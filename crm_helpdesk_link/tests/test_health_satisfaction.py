@@ -151,6 +151,33 @@ class TestHealthSatisfaction(SupportCommon):
         with self.assertQueryCount(3):  # the same for three times the partners
             self.assertEqual(partners.mapped("support_breach_count_90d"), [1] * 6)
 
+    def test_contract_and_csat_criteria_query_count(self):
+        """Active contract and satisfaction as criteria: one grouped query
+        each, the same for three times the customers with contracts."""
+        ticket = self._ticket()
+        ticket.stage_id = self.stage_done
+        ticket.sudo().rating_apply(5, token=ticket._rating_get_access_token())
+        Partner = self.env["res.partner"]
+        few = Partner.create([{"name": f"C{i}", "is_company": True} for i in range(2)])
+        many = Partner.create([{"name": f"D{i}", "is_company": True} for i in range(6)])
+        for partner in few + many:
+            self._create_contract(
+                partner.name, datetime(2026, 1, 1).date(), False, partner
+            )
+        self.env.flush_all()
+        few[:1].mapped("support_contract_active")  # warm the caches of rules
+        self.env.invalidate_all()
+        with self.assertQueryCount(2):
+            self.assertEqual(few.mapped("support_contract_active"), [True] * 2)
+        self.env.invalidate_all()
+        with self.assertQueryCount(2):
+            self.assertEqual(many.mapped("support_contract_active"), [True] * 6)
+        self.env.invalidate_all()
+        with self.assertQueryCount(2):
+            found = Partner.search([("support_csat", ">=", 100)])
+        self.assertEqual(found, self.customer | self.contact)
+        self.assertFalse(Partner.search([("support_csat", "<", 100)]))
+
     def test_roles_on_the_threshold(self):
         agent = new_test_user(
             self.env, login="health_agent", groups="helpdesk_mgmt.group_helpdesk_user"

@@ -285,6 +285,43 @@ class TestNps(SupportCommon):
         with self.assertRaises(UserError):
             self.respondents[0].with_user(portal).write({"nps_category": "promoter"})
 
+    def test_portal_user_does_not_read_the_internal_figures(self):
+        """How the company classes a customer stays internal: a portal user
+        reads its own partner, not its NPS nor its SLA breaches."""
+        campaign = self._campaign()
+        campaign.action_send()
+        self._answer(campaign.user_input_ids.sorted("id")[:1], 3)
+        partner = self.respondents[0]
+        self.assertEqual(partner.nps_category, "detractor")
+        portal = new_test_user(
+            self.env,
+            login="nps_portal_reader",
+            groups="base.group_portal",
+            partner_id=partner.id,
+        )
+        internal = ["nps_last_score", "nps_category", "nps_date"]
+        internal.append("support_breach_count_90d")
+        as_portal = partner.with_user(portal)
+        self.assertEqual(as_portal.read(["name"])[0]["name"], partner.name)
+        for name in internal:
+            with self.subTest(field=name), self.assertRaises(AccessError):
+                as_portal.read([name])
+        self.assertFalse(set(internal) & set(as_portal.fields_get()))
+        with self.assertRaises(AccessError):
+            as_portal.search([("nps_category", "=", "detractor")])
+        # an internal user (the agent) reads and searches them, and the
+        # partner form and search views load for it
+        as_agent = partner.with_user(self.agent)
+        self.assertEqual(as_agent.nps_category, "detractor")
+        self.assertEqual(as_agent.nps_last_score, 3)
+        self.assertEqual(as_agent.support_breach_count_90d, 0)
+        self.assertIn(
+            partner,
+            as_agent.search([("nps_category", "=", "detractor")]),
+        )
+        views = as_agent.get_views([(False, "form"), (False, "search")])
+        self.assertIn("nps_category", views["models"]["res.partner"]["fields"])
+
     def test_multi_company(self):
         company_b = self.env["res.company"].create({"name": "NPS B"})
         campaign_b = (

@@ -10,7 +10,7 @@ from odoo import models
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
-from ..models.numeric_guard import INT4_MAX, MAX_HOURS
+from ..models.numeric_guard import INT4_MAX, MAX_HOURS, server_only_fields_given
 from .common import SupportCommon
 
 MODULE = "crm_helpdesk_link"
@@ -110,6 +110,19 @@ class TestNumericGuard(SupportCommon):
                 record.write({name: high})
                 record.write({name: max(low, 0)})
         self.assertGreaterEqual(checked, 60)
+
+    def test_server_only_fields_guard(self):
+        """The one guard of the fields only the server sets (partner NPS,
+        survey answer NPS): the names a client sends, none for superuser."""
+        env = self.env(user=self.helpdesk_user)
+        names = ("nps_category", "nps_date")
+        vals_list = [{"name": "x", "nps_date": False}, {"nps_category": "promoter"}]
+        self.assertEqual(
+            server_only_fields_given(env, vals_list, names),
+            ["nps_category", "nps_date"],
+        )
+        self.assertEqual(server_only_fields_given(env, [{"name": "x"}], names), [])
+        self.assertEqual(server_only_fields_given(env(su=True), vals_list, names), [])
 
     def test_create_refuses_before_the_insert(self):
         """Out of int4 on create: a ValidationError, not a database error."""

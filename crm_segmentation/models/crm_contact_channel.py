@@ -60,11 +60,12 @@ class ResPartner(models.Model):
         sources = [
             # mailing traces opened or replied, on partners and on leads
             SQL(
-                """SELECT COALESCE(l.partner_id, t.res_id) AS pid, 'email' AS ch,
-                          COUNT(*) AS n
+                """SELECT CASE WHEN t.model = 'res.partner' THEN t.res_id
+                               ELSE l.partner_id END AS pid,
+                          'email' AS ch, COUNT(*) AS n
                      FROM mailing_trace t
                 LEFT JOIN crm_lead l ON t.model = 'crm.lead' AND l.id = t.res_id
-                    WHERE t.model IN ('res.partner', 'crm.lead')
+                    WHERE (t.model = 'res.partner' OR l.partner_id IS NOT NULL)
                       AND t.trace_status IN ('open', 'reply')
                       AND COALESCE(t.reply_datetime, t.open_datetime,
                                    t.create_date) >= %s
@@ -89,14 +90,15 @@ class ResPartner(models.Model):
             ),
             # activities done: calls and meetings, on partners and on leads
             SQL(
-                """SELECT COALESCE(l.partner_id, m.res_id) AS pid,
+                """SELECT CASE WHEN m.model = 'res.partner' THEN m.res_id
+                               ELSE l.partner_id END AS pid,
                           CASE WHEN t.category = 'phonecall'
                                THEN 'phone' ELSE 'meeting' END AS ch,
                           COUNT(*) AS n
                      FROM mail_message m
                      JOIN mail_activity_type t ON t.id = m.mail_activity_type_id
                 LEFT JOIN crm_lead l ON m.model = 'crm.lead' AND l.id = m.res_id
-                    WHERE m.model IN ('res.partner', 'crm.lead')
+                    WHERE (m.model = 'res.partner' OR l.partner_id IS NOT NULL)
                       AND t.category IN ('phonecall', 'meeting')
                       AND m.date >= %s
                  GROUP BY 1, 2""",
@@ -124,31 +126,34 @@ class ResPartner(models.Model):
             return None
         Ticket = self.env["helpdesk.ticket"]
         if "channel_id" not in Ticket._fields:
-            return SQL(
-                """SELECT t.partner_id AS pid, 'ticket' AS ch, COUNT(*) AS n
-                     FROM helpdesk_ticket t
-                    WHERE t.partner_id IS NOT NULL AND t.create_date >= %s
-                 GROUP BY 1""",
-                since,
-            )
+            return self._contact_ticket_sql(since, {})
         channel_of = {}
         for xmlid, channel in TICKET_CHANNELS.items():
             record = self.env.ref(xmlid, raise_if_not_found=False)
             if record:
                 channel_of[record.id] = channel
-        cases = (
-            SQL(" ").join(
-                SQL("WHEN %s THEN %s", channel_id, channel)
-                for channel_id, channel in channel_of.items()
-            )
-            if channel_of
-            else SQL("")
-        )
-        return SQL(
+        return self._contact_ticket_sql(since, channel_of)
+
+    @api.model
+    def _contact_ticket_sql(self, since, channel_of):
+        """Tickets per partner, plus one contact per ticket on the channel
+        its channel maps to ({ticket channel id: contact channel}); without
+        any mapping (channels deleted or renamed) the tickets alone."""
+        tickets = SQL(
             """SELECT t.partner_id AS pid, 'ticket' AS ch, COUNT(*) AS n
                  FROM helpdesk_ticket t
-                WHERE t.partner_id IS NOT NULL AND t.create_date >= %(since)s
-             GROUP BY 1
+                WHERE t.partner_id IS NOT NULL AND t.create_date >= %s
+             GROUP BY 1""",
+            since,
+        )
+        if not channel_of:
+            return tickets
+        cases = SQL(" ").join(
+            SQL("WHEN %s THEN %s", channel_id, channel)
+            for channel_id, channel in channel_of.items()
+        )
+        return SQL(
+            """%(tickets)s
             UNION ALL
                SELECT t.partner_id AS pid,
                       CASE t.channel_id %(cases)s ELSE NULL END AS ch,
@@ -157,14 +162,20 @@ class ResPartner(models.Model):
                 WHERE t.partner_id IS NOT NULL AND t.create_date >= %(since)s
                   AND t.channel_id IS NOT NULL
              GROUP BY 1, 2""",
+            tickets=tickets,
             since=since,
             cases=cases,
         )
 
     @api.model
-    def _recompute_contact_channels(self):
-        """Counts and preferred channel of every partner, in one statement
-        whatever their number; only rows whose figures change are written."""
+    def _recompute_contact_channels(self, companies=None):
+        """Counts and preferred channel of the partners, in one statement
+        whatever their number.
+
+        ``companies``: only the partners of these companies and those shared
+        by all companies are rewritten (what a manager recomputes from the
+        contacts, for the companies it works in); None, every partner (the
+        nightly cron, whose figures are the same for all companies)."""
         if not (
             self.env.su
             or self.env.user.has_group("crm_segmentation.group_segmentation_manager")
@@ -199,9 +210,10 @@ class ResPartner(models.Model):
                            COALESCE(a.tk, 0)::int AS tk
                       FROM res_partner p
                  LEFT JOIN agg a ON a.pid = p.id
-                     WHERE a.pid IS NOT NULL
-                        OR p.preferred_contact_channel IS NOT NULL
-                        OR p.contact_ticket_count > 0
+                     WHERE (a.pid IS NOT NULL
+                            OR p.preferred_contact_channel IS NOT NULL
+                            OR p.contact_ticket_count > 0)
+                       AND %(in_companies)s
                 )
                 UPDATE res_partner p
                    SET contact_email_count = new.e,
@@ -225,6 +237,14 @@ class ResPartner(models.Model):
                 """,
                 sources=self._contact_sources(since),
                 now=now,
+                in_companies=(
+                    SQL("TRUE")
+                    if companies is None
+                    else SQL(
+                        "(p.company_id IS NULL OR p.company_id IN %s)",
+                        tuple(companies.ids) or (None,),
+                    )
+                ),
             )
         )
         self.invalidate_model(
@@ -242,9 +262,10 @@ class ResPartner(models.Model):
 
     def action_recompute_contact_channels(self):
         """From the contacts' action menu; the rows given, if any, must be
-        readable (the recompute covers every partner)."""
+        readable; the recompute covers the partners of the user's current
+        companies and the shared ones, not another company's."""
         self.check_access("read")
-        count = self._recompute_contact_channels()
+        count = self._recompute_contact_channels(self.env.companies)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

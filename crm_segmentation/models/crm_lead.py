@@ -20,3 +20,13 @@ class CrmLead(models.Model):
         help="Set by Create Leads of the segment: a member gets one open lead "
         "per segment, however often the action runs.",
     )
+    next_offer_categ_id = fields.Many2one(
+        "product.category",
+        "Next Offer Category",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="Set by Create Offer Leads of the segment: the category offered. "
+        "A member gets one open offer lead per segment, in any language.",
+    )

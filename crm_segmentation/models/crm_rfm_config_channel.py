@@ -13,8 +13,14 @@ class CrmRfmConfig(models.Model):
 
     def _cron_recompute(self):
         """The contact channels and the next offers are recomputed with the
-        scores, after them."""
+        scores, once their run is over: a run out of time (a company still
+        running) leaves them to the call that finishes it, instead of
+        recomputing them in full at every call."""
         res = super()._cron_recompute()
+        # sudo: the run state of every company's settings, whoever runs it
+        if self.env["crm.rfm.config"].sudo().search_count([("state", "=", "running")]):
+            _logger.info("RFM run not finished: contact channels and offers wait")
+            return res
         count = self.env["res.partner"]._recompute_contact_channels()
         _logger.info("Contact channels recomputed for %s partners", count)
         companies = self.env["res.company"].search([])

@@ -10,8 +10,12 @@ from odoo.tools import SQL
 
 from .crm_segmentation_finite import FiniteFloat, FiniteMonetary, finite_sql
 
-# What may not change once the campaign went out: the groups measured.
-FROZEN_AFTER_SEND = frozenset({"segment_id", "channel", "holdout_percent"})
+# What the split is drawn from: changed on a split campaign, the groups drawn
+# are stale, so the campaign goes back to draft and is drawn again.
+SPLIT_FROM = frozenset({"segment_id", "channel", "holdout_percent"})
+# What may not change once the campaign went out: the groups measured and
+# the window they are measured over.
+FROZEN_AFTER_SEND = SPLIT_FROM | {"send_date", "window_days"}
 
 
 def holdout_draw_sql(campaign_id, partner_id):
@@ -154,8 +158,8 @@ class CrmSegmentCampaignRun(models.Model):
         ):
             raise UserError(
                 self.env._(
-                    "The campaign was sent: its segment, channel and holdout "
-                    "can no longer change."
+                    "The campaign was sent: its segment, channel, holdout, "
+                    "send date and window can no longer change."
                 )
             )
         if vals.get("segment_id"):
@@ -171,7 +175,26 @@ class CrmSegmentCampaignRun(models.Model):
                         "the campaign's company."
                     )
                 )
-        return super().write(vals)
+        changed = SPLIT_FROM.intersection(vals)
+        stale = self.filtered(
+            lambda c: c.state == "split"
+            and any(
+                c._fields[name].convert_to_write(c[name], c) != vals[name]
+                for name in changed
+            )
+        )
+        res = super().write(vals)
+        if stale:
+            stale._reset_split()
+        return res
+
+    def _reset_split(self):
+        """Back to draft without groups: the next send draws them again."""
+        # sudo: members are written by the split only, which the caller may
+        # run; the write right on the campaign was checked by write()
+        self.sudo().member_ids.unlink()
+        # sudo: the state is readonly bookkeeping, same right as above
+        self.sudo().write({"state": "draft", "split_date": False})
 
     # ------------------------------------------------------------------
     # Split
@@ -291,8 +314,9 @@ class CrmSegmentCampaignRun(models.Model):
     def action_measure(self):
         """What each member did in the window, from the posted customer
         invoices and refunds of the campaign's company (amounts untaxed, in
-        the company currency): one statement for any number of members."""
-        self.check_access("read")
+        the company currency): one statement for any number of members.
+        It rewrites the members' figures: the write right is needed."""
+        self.check_access("write")
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -374,8 +398,10 @@ class CrmSegmentCampaignRun(models.Model):
             )
 
     def action_view_report(self):
+        """The members' figures as last measured (Measure updates them):
+        opening the report writes nothing."""
         self.ensure_one()
-        self.action_measure()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_segmentation.crm_segment_campaign_run_member_action"
         )

@@ -46,11 +46,16 @@ class CrmSegment(models.Model):
         # segment, its members and their offers only
         all_leads = self.env(context=clean)["crm.lead"].sudo()
         prefix = self.env._("Offer")
+        # offer leads are told by their category, not by their name: the name
+        # is in the language of whoever ran the action (the name prefix finds
+        # the leads made before the category was stored)
         existing = all_leads.search(
             [
                 ("segment_id", "=", self.id),
                 ("partner_id", "in", offers.partner_id.ids),
                 ("won_status", "!=", "won"),
+                "|",
+                ("next_offer_categ_id", "!=", False),
                 ("name", "=like", f"{prefix}: %"),
             ]
         )
@@ -73,6 +78,7 @@ class CrmSegment(models.Model):
                     "user_id": user.id,
                     "company_id": company.id,
                     "segment_id": self.id,
+                    "next_offer_categ_id": offer.categ_id.id,
                     "description": self.env._(
                         "Customers who bought %(bought)s bought %(categ)s "
                         "%(lift).2f times as often as customers in general "

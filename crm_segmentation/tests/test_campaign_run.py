@@ -229,6 +229,88 @@ class TestCampaignRun(SegmentationCommon):
             set(treated.ids),
         )
 
+    def test_split_follows_what_it_was_drawn_from(self):
+        """A split campaign whose segment, channel or holdout changes goes
+        back to draft without groups, and the send draws them again; the
+        same value written again keeps the split."""
+        campaign = self._campaign()
+        campaign.action_split()
+        campaign.write({"holdout_percent": 30.0, "name": "Renamed"})
+        self.assertEqual(campaign.state, "split")
+        self.assertEqual(len(campaign.member_ids), 6)
+        campaign.with_user(self.marketing).holdout_percent = 0.0
+        self.assertEqual(campaign.state, "draft")
+        self.assertFalse(campaign.member_ids)
+        self.assertFalse(campaign.split_date)
+        campaign.with_user(self.marketing).action_send()
+        self.assertEqual(campaign.treated_count, 6)
+        self.assertEqual(campaign.holdout_count, 0)
+        # another segment: its members, not the old ones
+        other = self.env["crm.segment"].create(
+            {
+                "name": "Smaller segment",
+                "partner_domain": repr([("id", "in", (self.p1 + self.p2).ids)]),
+            }
+        )
+        other.action_compute()
+        second = self._campaign(holdout_percent=0.0)
+        second.action_split()
+        second.segment_id = other
+        self.assertEqual(second.state, "draft")
+        second.channel = "call"
+        self.people.user_id = self.salesman
+        second.action_send()
+        self.assertEqual(second.member_ids.partner_id, self.p1 + self.p2)
+
+    def test_sent_campaign_keeps_its_window(self):
+        campaign = self._campaign()
+        campaign.action_send()
+        for vals in (
+            {"send_date": "2026-04-01"},
+            {"window_days": 60},
+            {"segment_id": self.segment.id, "holdout_percent": 10.0},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                campaign.write(vals)
+        self.assertEqual(
+            (str(campaign.send_date), campaign.window_days), ("2026-03-01", 30)
+        )
+        campaign.write({"name": "Spring offer (sent)", "cost": 400.0})
+
+    def test_reader_cannot_measure(self):
+        """Measuring rewrites the members' figures: a user who may only read
+        the campaign opens its report, which measures nothing."""
+        reader_group = self.env["res.groups"].create({"name": "Campaign readers"})
+        self.env["ir.model.access"].create(
+            [
+                {
+                    "name": f"{model} read",
+                    "model_id": self.env["ir.model"]._get_id(model),
+                    "group_id": reader_group.id,
+                    "perm_read": True,
+                }
+                for model in (
+                    "crm.segment.campaign.run",
+                    "crm.segment.campaign.run.member",
+                )
+            ]
+        )
+        reader = new_test_user(self.env, login="camp_reader", groups="base.group_user")
+        reader.group_ids += reader_group
+        campaign = self._campaign()
+        campaign.action_split()
+        self._force_groups(campaign, self.p5 + self.p6)
+        with mute_logger("odoo.models"), self.assertRaises(AccessError):
+            campaign.with_user(reader).action_measure()
+        self.assertFalse(campaign.measure_date)
+        action = campaign.with_user(reader).action_view_report()
+        self.assertEqual(action["domain"], [("campaign_id", "=", campaign.id)])
+        self.assertFalse(campaign.measure_date)
+        self.assertEqual(campaign.treated_revenue, 0.0)
+        campaign.with_user(self.marketing).action_measure()
+        self.assertTrue(campaign.measure_date)
+        self.assertAlmostEqual(campaign.treated_revenue, 1300.0)
+
     def test_bad_figures_refused(self):
         campaign = self._campaign()
         for vals in (

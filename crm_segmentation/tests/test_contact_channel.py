@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL, mute_logger
@@ -167,6 +168,115 @@ class TestContactChannel(SegmentationCommon):
         )
         self.env["res.partner"]._recompute_contact_channels()
         self.assertEqual(self._figures(self.c), (0, 0, 0, 1, "portal"))
+
+    def test_lead_without_partner_credits_nobody(self):
+        """A trace or a done call on a lead without customer is nobody's
+        contact, not that of the partner whose id the lead's happens to be."""
+        partner = self._partner("Same Id", email="sameid@example.com")
+        lead = self.env["crm.lead"].create({"name": "Anonymous lead"})
+        self.assertFalse(self.env["crm.lead"].browse(partner.id).exists())
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("UPDATE crm_lead SET id = %s WHERE id = %s", partner.id, lead.id)
+        )
+        self.env.invalidate_all()
+        lead = self.env["crm.lead"].browse(partner.id)
+        self.assertFalse(lead.partner_id)
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "Leads",
+                "mailing_model_id": self.env["ir.model"]._get_id("crm.lead"),
+            }
+        )
+        self.env["mailing.trace"].create(
+            {
+                "mass_mailing_id": mailing.id,
+                "model": "crm.lead",
+                "res_id": lead.id,
+                "trace_status": "reply",
+                "email": "anonymous@example.com",
+            }
+        )
+        self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "res_id": lead.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                "user_id": self.env.uid,
+            }
+        ).action_feedback(feedback="Called")
+        self.env["res.partner"]._recompute_contact_channels()
+        self.assertEqual(self._figures(partner), (0, 0, 0, 0, False))
+
+    def test_ticket_source_without_channel_mapping(self):
+        """The ticket source runs whether the helpdesk channels it maps are
+        found or not (crm_segmentation installs without helpdesk_mgmt: a
+        temporary table stands for its tickets)."""
+        partner = self._partner("Ticket raiser")
+        self.env.cr.execute(
+            SQL(
+                "CREATE TEMPORARY TABLE helpdesk_ticket "
+                "(partner_id int, channel_id int, create_date timestamp)"
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO helpdesk_ticket VALUES "
+                "(%(p)s, 1, NOW()), (%(p)s, 2, NOW()), (%(p)s, NULL, NOW())",
+                p=partner.id,
+            )
+        )
+        since = fields.Datetime.subtract(fields.Datetime.now(), days=1)
+        Partner = self.env["res.partner"]
+        for channel_of, expected in (
+            ({}, [("ticket", 3)]),
+            ({1: "phone"}, [("phone", 1), ("ticket", 3)]),
+        ):
+            with self.subTest(channel_of=channel_of):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT ch, SUM(n)::int FROM (%s) src "
+                        "WHERE ch IS NOT NULL GROUP BY ch ORDER BY ch",
+                        Partner._contact_ticket_sql(since, channel_of),
+                    )
+                )
+                self.assertEqual(self.env.cr.fetchall(), expected)
+        self.env.cr.execute(SQL("DROP TABLE pg_temp.helpdesk_ticket"))
+
+    def test_manager_recomputes_its_companies_only(self):
+        """From the contacts, a manager rewrites the partners of its
+        companies and the shared ones; the cron rewrites them all."""
+        company_b = self.env["res.company"].create({"name": "Channel B Co"})
+        mine = self._partner("Channel mine", company_id=self.env.company.id)
+        shared = self._partner("Channel shared")
+        theirs = self._partner("Channel theirs", company_id=company_b.id)
+        call = self.env.ref("mail.mail_activity_data_call")
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": partner.id,
+                    "activity_type_id": call.id,
+                    "user_id": self.env.uid,
+                }
+                for partner in mine + shared + theirs
+            ]
+        ).action_feedback(feedback="Called")
+        manager = new_test_user(
+            self.env,
+            login="ch_manager_a",
+            groups="crm_segmentation.group_segmentation_manager,"
+            "base.group_partner_manager",
+            company_id=self.env.company.id,
+            company_ids=[self.env.company.id],
+        )
+        mine.with_user(manager).action_recompute_contact_channels()
+        self.assertEqual(mine.preferred_contact_channel, "phone")
+        self.assertEqual(shared.preferred_contact_channel, "phone")
+        self.assertFalse(theirs.preferred_contact_channel)
+        self.assertFalse(theirs.contact_channel_date)
+        self.env["res.partner"]._recompute_contact_channels()
+        self.assertEqual(theirs.preferred_contact_channel, "phone")
 
     def test_call_list_takes_phone_preferring_members(self):
         self._build_contacts()

@@ -185,6 +185,29 @@ class TestNextOffer(SegmentationCommon):
         with self.assertRaises(UserError):
             empty.action_create_offer_leads()
 
+    def test_offer_leads_found_in_any_language(self):
+        """Run in English, then in Spanish: the offer leads of the first run
+        are found by their category, no duplicate is made."""
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["crm.next.offer"]._recompute(self.company)
+        segment = self.env["crm.segment"].create(
+            {
+                "name": "Basket people (languages)",
+                "partner_domain": repr([("id", "in", [c.id for c in self.customers])]),
+            }
+        )
+        segment.action_compute()
+        Lead = self.env["crm.lead"]
+        english = segment.with_context(lang="en_US").action_create_offer_leads()
+        leads = Lead.browse(english["domain"][0][2])
+        self.assertEqual(len(leads), 6)
+        self.assertTrue(all(lead.next_offer_categ_id for lead in leads))
+        lead_c2 = leads.filtered(lambda lead: lead.partner_id == self.customers[1])
+        self.assertEqual(lead_c2.next_offer_categ_id.name, "Cat V")
+        spanish = segment.with_context(lang="es_ES").action_create_offer_leads()
+        self.assertEqual(set(spanish["domain"][0][2]), set(leads.ids))
+        self.assertEqual(Lead.search_count([("segment_id", "=", segment.id)]), 6)
+
     def test_roles(self):
         Offer = self.env["crm.next.offer"]
         Offer._recompute(self.company)

@@ -1,6 +1,8 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from unittest.mock import patch
+
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
@@ -185,6 +187,33 @@ class TestRfm(SegmentationCommon):
         self.assertEqual(self.config.state, "idle")
         self.assertEqual(self.config.last_run_count, 4)
         self.assertEqual(self._score(self.partner_a).rfm_code, "533")
+
+    @freeze_time("2026-06-30")
+    def test_cron_extras_wait_for_the_end_of_the_run(self):
+        """Contact channels and next offers are recomputed once, by the cron
+        call that finishes the RFM run, not by the calls out of time."""
+        self.config.batch_size = 2
+        calls = []
+        Partner = type(self.env["res.partner"])
+        Offer = type(self.env["crm.next.offer"])
+        with (
+            patch.object(
+                Partner,
+                "_recompute_contact_channels",
+                lambda model, *a, **k: calls.append("channels") or 0,
+            ),
+            patch.object(
+                Offer, "_recompute", lambda model, *a, **k: calls.append("offers") or 0
+            ),
+        ):
+            with self._no_commit(budget=1):
+                self.env["crm.rfm.config"].sudo()._cron_recompute()
+            self.assertEqual(self.config.state, "running")
+            self.assertEqual(calls, [])
+            with self._no_commit():
+                self.env["crm.rfm.config"].sudo()._cron_recompute()
+            self.assertEqual(self.config.state, "idle")
+            self.assertEqual(calls, ["channels", "offers"])
 
     def test_background_trigger(self):
         cron = self.env.ref("crm_segmentation.ir_cron_rfm_recompute")
