@@ -22,8 +22,9 @@ COMPARE = {
 }
 
 # The customer's last NPS answer: kept from the survey answers, never typed.
-# It and the SLA breaches are internal figures: a portal user reading its own
-# partner must not see how the company classes it (groups= on the fields).
+# It, the SLA breaches, the health and the satisfaction are internal figures:
+# a portal user reading its own partner must not see how the company classes
+# it (groups= on every field this addon adds to partners).
 NPS_PARTNER_FIELDS = ("nps_last_score", "nps_category", "nps_date")
 
 
@@ -34,22 +35,30 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    support_plan_count = fields.Integer(compute="_compute_support_health")
+    support_plan_count = fields.Integer(
+        compute="_compute_support_health", groups="base.group_user"
+    )
     support_health = fields.Selection(
         HEALTH,
         compute="_compute_support_health",
+        groups="base.group_user",
         help="Worst health of the customer's running support contracts.",
     )
     support_sla_breach_count = fields.Integer(
-        string="SLA Breaches", compute="_compute_support_health"
+        string="SLA Breaches",
+        compute="_compute_support_health",
+        groups="base.group_user",
     )
     support_csat_count = fields.Integer(
-        string="Rated Tickets", compute="_compute_support_health"
+        string="Rated Tickets",
+        compute="_compute_support_health",
+        groups="base.group_user",
     )
     support_csat = FiniteFloat(
         string="Satisfaction %",
         compute="_compute_support_health",
         search="_search_support_csat",
+        groups="base.group_user",
         help="Share of the rated tickets of the customer's running contracts, "
         "in their current periods, whose customer was satisfied (CSAT). "
         "Searches match only customers with rated tickets.",
@@ -223,6 +232,7 @@ class ResPartner(models.Model):
         "partner_id",
         string="NPS Answers",
         domain=[("nps_category", "!=", False)],
+        groups="base.group_user",
     )
     nps_last_score = fields.Integer(
         string="Last NPS Score",
@@ -251,6 +261,7 @@ class ResPartner(models.Model):
         string="Active Contract",
         compute="_compute_support_contract_active",
         search="_search_support_contract_active",
+        groups="base.group_user",
         help="The customer (or its company) has a sale contract with a line "
         "running today.",
     )
