@@ -27,7 +27,9 @@ WRITE_ROLES = (
     "employee",
 )
 
-# the rate-card engine's results: a pricing manager's to correct
+# the rate-card engine's results: a pricing manager's to correct (the
+# addon's PRICER_RESULT_FIELDS; this file is also read by tools/access_doc.py,
+# without Odoo, so it is listed here, and the sweep fails on a new one)
 LINE_ENGINE = frozenset(
     {
         "pricer_waterfall",
@@ -36,6 +38,7 @@ LINE_ENGINE = frozenset(
         "pricer_cost",
         "pricer_margin_floor",
         "pricer_down_payment",
+        "pricer_production_share",
     }
 )
 # bookkeeping of the invoicing plan, written by the confirmation only
