@@ -115,20 +115,11 @@ class CrmRfmConfig(models.Model):
             runs |= run
         return runs._notify_started()
 
-    def _queue_rfm_chunk(self, run, lower, upper):
-        """One job: the raw metrics of the customers in (lower, upper].
-        Idempotent (only changed rows are written) and retryable."""
+    def _queue_lock_row(self):
+        """A finish job rewrites the company's scores or matrix: one at a
+        time. The settings row is locked without waiting; if another
+        transaction holds it, the job is retried later."""
         self.ensure_one()
-        run._lock_chunk(lower)
-        self._recompute_range(lower, upper)
-        _logger.info("RFM chunk (%s, %s] of run %s done", lower, upper, run.id)
-        return f"customers ({lower}, {upper}]"
-
-    def _queue_rfm_finish(self, run, upper):
-        """The last job: scores and classes from the stored metrics."""
-        self.ensure_one()
-        if not run._wait_chunks():
-            return "failed"
         self.env.flush_all()
         try:
             with self.env.cr.savepoint(flush=False):
@@ -143,6 +134,22 @@ class CrmRfmConfig(models.Model):
             raise RetryableJobError(
                 f"RFM settings {self.id} locked by another transaction", seconds=10
             ) from exc
+
+    def _queue_rfm_chunk(self, run, lower, upper):
+        """One job: the raw metrics of the customers in (lower, upper].
+        Idempotent (only changed rows are written) and retryable."""
+        self.ensure_one()
+        run._lock_chunk(lower)
+        self._recompute_range(lower, upper)
+        _logger.info("RFM chunk (%s, %s] of run %s done", lower, upper, run.id)
+        return f"customers ({lower}, {upper}]"
+
+    def _queue_rfm_finish(self, run, upper):
+        """The last job: scores and classes from the stored metrics."""
+        self.ensure_one()
+        if not run._wait_chunks():
+            return "failed"
+        self._queue_lock_row()
         # sudo: run bookkeeping, as crm_segmentation's _recompute_batch
         self.sudo().with_context(tracking_disable=True).write(
             {"run_cursor": upper, "run_done": self.run_total}

@@ -1,14 +1,12 @@
 # Copyright 2026 CRM Suite Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-import psycopg2
 
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.delay import group
-from odoo.addons.queue_job.exception import RetryableJobError
 
 RUN = "crm.segmentation.job.run"
 
@@ -142,21 +140,8 @@ class CrmSegmentSnapshot(models.Model):
         # sudo: the matrix is the application's bookkeeping of the cut-off,
         # as action_take does
         config = self.env["crm.rfm.config"]._get_for_company(self.company_id).sudo()
-        self.env.flush_all()
-        try:
-            # the matrix of the company is rewritten: one finish at a time
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM crm_rfm_config WHERE id = %s FOR UPDATE NOWAIT",
-                        config.id,
-                    ),
-                    log_exceptions=False,
-                )
-        except psycopg2.errors.LockNotAvailable as exc:
-            raise RetryableJobError(
-                f"RFM settings {config.id} locked by another transaction", seconds=10
-            ) from exc
+        # the matrix of the company is rewritten: one finish at a time
+        config._queue_lock_row()
         count = self.env.execute_query(
             SQL(
                 "SELECT COUNT(*) FROM crm_segment_snapshot_line WHERE snapshot_id = %s",
