@@ -107,19 +107,34 @@ class CrmNextOffer(models.Model):
                        AND am.commercial_partner_id IS NOT NULL
                        AND pt.categ_id IS NOT NULL
                 ),
-                total AS (
-                    SELECT company_id, COUNT(DISTINCT pid) AS n
-                      FROM cp GROUP BY 1
-                ),
-                per_cat AS (
-                    SELECT company_id, cat, COUNT(*) AS n
+                -- each customer's basket: the categories it bought, sorted
+                basket AS (
+                    SELECT company_id, pid, array_agg(cat ORDER BY cat) AS cats
                       FROM cp GROUP BY 1, 2
                 ),
+                -- the distinct baskets and their customers: customers with
+                -- the same basket get the same offers, so everything below
+                -- works on baskets (a few thousand at most with a few
+                -- dozen categories), not on customers x rules
+                kind AS (
+                    SELECT company_id, cats, COUNT(*) AS n
+                      FROM basket GROUP BY 1, 2
+                ),
+                total AS (
+                    SELECT company_id, SUM(n)::bigint AS n FROM kind GROUP BY 1
+                ),
+                per_cat AS (
+                    SELECT k.company_id, c.cat, SUM(k.n)::bigint AS n
+                      FROM kind k CROSS JOIN LATERAL unnest(k.cats) AS c(cat)
+                     GROUP BY 1, 2
+                ),
                 pair AS (
-                    SELECT a.company_id, a.cat AS ca, b.cat AS cb, COUNT(*) AS nab
-                      FROM cp a
-                      JOIN cp b ON b.company_id = a.company_id AND b.pid = a.pid
-                               AND b.cat <> a.cat
+                    SELECT k.company_id, a.cat AS ca, b.cat AS cb,
+                           SUM(k.n)::bigint AS nab
+                      FROM kind k
+                     CROSS JOIN LATERAL unnest(k.cats) AS a(cat)
+                     CROSS JOIN LATERAL unnest(k.cats) AS b(cat)
+                     WHERE b.cat <> a.cat
                      GROUP BY 1, 2, 3
                 ),
                 rule AS (
@@ -131,27 +146,24 @@ class CrmNextOffer(models.Model):
                                      AND na.cat = p.ca
                       JOIN per_cat nb ON nb.company_id = p.company_id
                                      AND nb.cat = p.cb
-                     -- only rules that lift: a customer's best source for
-                     -- a category is then the same, and the join below
-                     -- no longer carries the many pairs that do not
+                     -- only rules that lift: a basket's best source for a
+                     -- category is then the same, with fewer pairs to join
                      WHERE p.nab::float8 * t.n / (na.n * nb.n) > 1 + 1e-9
                 ),
                 candidate AS (
-                    SELECT DISTINCT ON (c.company_id, c.pid, r.cb)
-                           c.company_id, c.pid, r.cb AS cat, r.ca AS source,
+                    SELECT DISTINCT ON (k.company_id, k.cats, r.cb)
+                           k.company_id, k.cats, r.cb AS cat, r.ca AS source,
                            r.lift, r.nab, r.customers
-                      FROM cp c
-                      JOIN rule r ON r.company_id = c.company_id AND r.ca = c.cat
-                     WHERE NOT EXISTS (
-                               SELECT 1 FROM cp x
-                                WHERE x.company_id = c.company_id
-                                  AND x.pid = c.pid AND x.cat = r.cb)
-                     ORDER BY c.company_id, c.pid, r.cb, r.lift DESC, r.nab DESC,
+                      FROM kind k
+                     CROSS JOIN LATERAL unnest(k.cats) AS a(cat)
+                      JOIN rule r ON r.company_id = k.company_id AND r.ca = a.cat
+                     WHERE r.cb <> ALL (k.cats)
+                     ORDER BY k.company_id, k.cats, r.cb, r.lift DESC, r.nab DESC,
                               r.ca
                 ),
                 ranked AS (
                     SELECT *, ROW_NUMBER() OVER (
-                               PARTITION BY company_id, pid
+                               PARTITION BY company_id, cats
                                ORDER BY lift DESC, nab DESC, cat) AS rk
                       FROM candidate
                 )
@@ -159,11 +171,12 @@ class CrmNextOffer(models.Model):
                        (partner_id, company_id, categ_id, source_categ_id, rank,
                         lift, support, basis_customers, basis_date,
                         create_uid, create_date, write_uid, write_date)
-                SELECT pid, company_id, cat, source, rk,
-                       ROUND(lift::numeric, 4), nab, customers, %(now)s,
+                SELECT b.pid, o.company_id, o.cat, o.source, o.rk,
+                       ROUND(o.lift::numeric, 4), o.nab, o.customers, %(now)s,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM ranked
-                 WHERE rk <= %(top)s
+                  FROM ranked o
+                  JOIN basket b ON b.company_id = o.company_id AND b.cats = o.cats
+                 WHERE o.rk <= %(top)s
                 """,
                 ids=ids,
                 now=now,
