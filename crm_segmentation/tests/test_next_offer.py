@@ -153,6 +153,33 @@ class TestNextOffer(SegmentationCommon):
         self.env["crm.next.offer"]._recompute(self.company)
         self.assertEqual(len(self._offers()), 9)
 
+    def test_same_basket_same_offers(self):
+        """Offers are computed per basket (the set of categories bought):
+        customers whose invoices differ but whose categories are the same
+        get the same offers. Three more customers buy X and Y (one on two
+        invoices, one with X twice): N = 10, n(X) = 7, n(Y) = 6, n(V) = 2,
+        n(Z) = 2; lift(X->V) = 2*10/(7*2) = 10/7 (support 2, c1 and c3);
+        lift(Y->V) = 1*10/(6*2) and lift(Y->Z) = 1*10/(6*2) are below 1;
+        X and Z were never bought together. So every X Y customer gets V
+        alone, through X."""
+        more = [self._partner(f"Same basket {i}") for i in range(3)]
+        self._baskets([(more[0], "XY"), (more[2], "XXY")])
+        self._baskets([(more[1], "X")])
+        self._baskets([(more[1], "Y")])
+        self.env["crm.next.offer"]._recompute(self.company)
+        lift = round(10 / 7, 4)
+        for partner in [self.customers[1], *more]:
+            offers = partner.next_offer_ids
+            self.assertEqual(
+                [
+                    (o.categ_id, round(o.lift, 4), o.support, o.rank, o.source_categ_id)
+                    for o in offers
+                ],
+                [(self.cats["V"], lift, 2, 1, self.cats["X"])],
+                partner.name,
+            )
+            self.assertEqual(offers.basis_customers, 10)
+
     def test_query_count_does_not_grow(self):
         Offer = self.env["crm.next.offer"]
         small = self._count_queries(lambda: Offer._recompute(self.company))
