@@ -264,30 +264,54 @@ def markdown(result):
             f"{both['jobs_s']}s {both['chunks_per_node']}; results equal: "
             f"{MET[two['ok']]}"
         )
+    rep = result.get("replica")
+    if rep and "total_s" in rep:
+        lines.append(
+            f"\nRead replica: {rep['paths_on_replica']} of {rep['paths']} report "
+            f"calls served by the standby, {rep['total_s']}s for the "
+            f"{rep['requests']} requests; all checks passed: {MET[rep['ok']]}"
+        )
     return "\n".join(lines)
 
 
-def twonode(args, result, odoo, db, previous):
-    """The two-node step, run now (--twonode) or carried from the last run."""
-    if args.twonode is None:  # make bench SIZE=M: every row, and this step
-        args.twonode = args.size == "M" and args.rows == ",".join(ROW_NAMES)
-    if args.twonode:
-        result["twonode"] = run_twonode(odoo, db, args.twonode_backlog)
-    elif previous and "twonode" in previous:
-        result["twonode"] = dict(previous["twonode"])
-        result["twonode"].setdefault("carried_from", previous["date"])
+def steps(args, result, odoo, db, previous):
+    """The steps on a copy of the database (--twonode, --replica), run now
+    or carried from the last run of this size; by default both run with
+    every row at M (make bench SIZE=M)."""
+    every_row_at_m = args.size == "M" and args.rows == ",".join(ROW_NAMES)
+    for name, run in (("twonode", run_twonode), ("replica", run_replica)):
+        wanted = getattr(args, name)
+        if wanted is None:
+            wanted = every_row_at_m
+        if wanted:
+            result[name] = run_on_copy(odoo, db, name, run(args))
+        elif previous and name in previous:
+            result[name] = dict(previous[name])
+            result[name].setdefault("carried_from", previous["date"])
 
 
-def run_twonode(odoo, db, backlog):
-    """bench/twonode.py on a copy of ``db``: the job-queue work on one node,
-    then on two; its numbers, and whether every check passed."""
+def run_twonode(args):
+    """bench/twonode.py: the job-queue work on one node, then on two."""
     from twonode import BenchTwoNode
 
-    copy = f"{db}_jobs"
-    say(f"{copy}: copy of {db} for the two-node step")
+    return lambda odoo, copy: BenchTwoNode(odoo, copy, args.twonode_backlog)
+
+
+def run_replica(_args):
+    """bench/replica.py: the reports on a server reading from a standby."""
+    from replica import BenchReplica
+
+    return BenchReplica
+
+
+def run_on_copy(odoo, db, name, make_task):
+    """A step's task on a copy of ``db``: its numbers, and whether every
+    check passed."""
+    copy = f"{db}_{name}"
+    say(f"{copy}: copy of {db} for the {name} step")
     odoo.drop_clone(copy)
     odoo.clone_db(db, copy)
-    task = BenchTwoNode(odoo, copy, backlog)
+    task = make_task(odoo, copy)
     try:
         task()
     finally:
@@ -295,7 +319,7 @@ def run_twonode(odoo, db, backlog):
             print(line)
         odoo.drop_clone(copy)
     out = dict(task.result, passed=task.passed, failed=task.failed, ok=task.ok)
-    say(f"two-node step: {json.dumps(out)}")
+    say(f"{name} step: {json.dumps(out)}")
     return out
 
 
@@ -363,6 +387,14 @@ def main(argv=None):
         help="also run the job-queue work (RFM, segment, routing chunks) on a copy "
         "of the database, on one node and then on two (bench/twonode.py); by "
         "default at M when every row runs (make bench SIZE=M)",
+    )
+    parser.add_argument(
+        "--replica",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also open the suite's reports on a server reading from a streaming "
+        "replica, on a copy of the database (bench/replica.py); by default at M "
+        "when every row runs (make bench SIZE=M)",
     )
     parser.add_argument(
         "--twonode-backlog",
@@ -459,7 +491,7 @@ def main(argv=None):
         )
     elif not routing:
         result.pop("routing_backlog")
-    twonode(args, result, odoo, db, previous)
+    steps(args, result, odoo, db, previous)
     # rows of both sizes only (L may be run without some rows)
     result["slopes"] = slopes(result)
     print(markdown(result))

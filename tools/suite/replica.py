@@ -35,6 +35,10 @@ class ReplicaTask(Task):
     """Reports over HTTP on a server reading from a streaming replica."""
 
     title = "read replica"
+    # (login, password) of the salesperson and the manager who open the
+    # reports: the demo data's users
+    SALES = ("sales", "sales")
+    MANAGER = ("admin", "admin")
 
     def run(self):
         pg = self.odoo.pg
@@ -95,6 +99,7 @@ class ReplicaTask(Task):
             self.check(f"{self.db}: the reports answer", False, str(exc))
             return
         self.check(f"{self.db}: the reports answer", True, f"{len(paths)} requests")
+        self.paths = paths
         time.sleep(1)  # the workers' last log lines
         lines = log.read_text(errors="replace").splitlines()[start:]
         modes = {}
@@ -103,6 +108,7 @@ class ReplicaTask(Task):
             if found:
                 path = re.split(r"[?#]", found.group(1))[0]
                 modes.setdefault(path, set()).add(found[2])
+        self.modes = modes
         for path in paths:
             self.check(
                 f"{self.db}: {path} served by the replica",
@@ -154,21 +160,34 @@ class ReplicaTask(Task):
         """The reports of the suite, each as the demo user whose job it is.
         Returns the request paths that must be read-only, and a lead id."""
         paths = []
+        # seconds of each call, as the client waits for it: (what, seconds)
+        self.timings = []
+
+        def timed(what, call, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                self.timings.append((what, round(time.perf_counter() - started, 3)))
 
         def kw(client, model, method, *args, **kwargs):
             paths.append(f"/web/dataset/call_kw/{model}/{method}")
-            return client.call(model, method, *args, **kwargs)
+            return timed(
+                f"{model}.{method}", client.call, model, method, *args, **kwargs
+            )
 
         def button(client, model, method, ids):
             path = f"/web/dataset/call_button/{model}/{method}"
             paths.append(path)
-            return client.post(
+            return timed(
+                f"{model}.{method}",
+                client.post,
                 path,
                 {"model": model, "method": method, "args": [ids], "kwargs": {}},
             )
 
-        sales = rpc_client.Client(url, self.db, "sales", "sales")
-        admin = rpc_client.Client(url, self.db, "admin", "admin")
+        sales = rpc_client.Client(url, self.db, *self.SALES)
+        admin = rpc_client.Client(url, self.db, *self.MANAGER)
         # Sales > Reporting > Salesperson KPIs: list, pivot, workbook
         spec = {"user_id": {}, "date": {}, "won_count": {}, "won_amount": {}}
         rows = kw(sales, KPI, "web_search_read", [], spec, limit=80)["records"]
@@ -223,10 +242,14 @@ class ReplicaTask(Task):
             }
         ).encode()
         paths.append("/report/download")
+        started = time.perf_counter()
         with client.opener.open(
             urllib.request.Request(f"{url}/report/download", data=body),
             timeout=client.timeout,
         ) as response:
             content = response.read()
+        self.timings.append(
+            (action["report_name"], round(time.perf_counter() - started, 3))
+        )
         if not content.startswith(b"PK"):
             raise rpc_client.RpcError(f"{report_url}: not a workbook: {content[:200]}")
