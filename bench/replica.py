@@ -12,20 +12,12 @@ customers is made when the data have none. ``tools/bench.py --size M --replica``
 and saves the numbers in the results file under ``replica``.
 """
 
-import subprocess
-
 from suite.replica import ReplicaTask
+from twonode import prepare_copy
 
-PREPARE = """
-import sys
-import odoo
-from odoo.modules.registry import Registry
-from odoo.tools import config
-config.parse_config(["-c", sys.argv[1], "-d", sys.argv[2], "--log-level=warn"])
-with Registry(sys.argv[2]).cursor() as cr:
-    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-    env.ref("base.user_admin").password = "admin"
-    # else a report asks the administrator to configure the layout first
+# the companies' document layout set (else a report opens the layout wizard
+# for the administrator), and a segment when the data have none
+LAYOUT_AND_SEGMENT = """
     env["res.company"].search([("external_report_layout_id", "=", False)]).write(
         {"external_report_layout_id": env.ref("web.external_layout_standard").id}
     )
@@ -43,16 +35,8 @@ class BenchReplica(ReplicaTask):
     title = "read replica, bench data"
     SALES = ("admin", "admin")
 
-    def __init__(self, odoo, db):
-        super().__init__(odoo, db)
-        self.paths, self.modes, self.timings = [], {}, []
-
     def run(self):
-        subprocess.run(
-            [self.odoo.python, "-c", PREPARE, str(self.odoo.config), self.db],
-            check=True,
-            capture_output=True,
-        )
+        prepare_copy(self.odoo, self.db, LAYOUT_AND_SEGMENT)
         super().run()
 
     @property

@@ -21,7 +21,7 @@ from suite.multiworker import serve_prefork
 from suite.runs import log_errors
 from suite.twonode import MEMBER_ROWS, RFM_ROWS, WORKER, RoundRobinProxy, TwoNodeTask
 
-SET_ADMIN_PASSWORD = """
+PREPARE_COPY = """
 import sys
 import odoo
 from odoo.modules.registry import Registry
@@ -31,6 +31,17 @@ with Registry(sys.argv[2]).cursor() as cr:
     env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
     env.ref("base.user_admin").password = "admin"
 """
+
+
+def prepare_copy(odoo, db, more=""):
+    """On a copy of a bench database (no demo users): the administrator's
+    password set to "admin", then ``more`` (lines run with ``env``, indented
+    by four spaces), committed."""
+    subprocess.run(
+        [odoo.python, "-c", PREPARE_COPY + more, str(odoo.config), db],
+        check=True,
+        capture_output=True,
+    )
 
 
 class BenchTwoNode(TwoNodeTask):
@@ -46,17 +57,7 @@ class BenchTwoNode(TwoNodeTask):
         self.reference = None
 
     def run(self):
-        subprocess.run(
-            [
-                self.odoo.python,
-                "-c",
-                SET_ADMIN_PASSWORD,
-                str(self.odoo.config),
-                self.db,
-            ],
-            check=True,
-            capture_output=True,
-        )
+        prepare_copy(self.odoo, self.db)
         proxy = RoundRobinProxy()
         proxy.start()
         args = ["-c", str(self.write_config(proxy.port))]

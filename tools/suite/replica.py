@@ -40,6 +40,12 @@ class ReplicaTask(Task):
     SALES = ("sales", "sales")
     MANAGER = ("admin", "admin")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # what the reports' calls were, the cursor each was served by, and
+        # their seconds: (what, seconds)
+        self.paths, self.modes, self.timings = [], {}, []
+
     def run(self):
         pg = self.odoo.pg
         host, port = pg.start_replica()
@@ -160,8 +166,6 @@ class ReplicaTask(Task):
         """The reports of the suite, each as the demo user whose job it is.
         Returns the request paths that must be read-only, and a lead id."""
         paths = []
-        # seconds of each call, as the client waits for it: (what, seconds)
-        self.timings = []
 
         def timed(what, call, *args, **kwargs):
             started = time.perf_counter()
